@@ -1,0 +1,110 @@
+import '@fastify/swagger';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyError } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import { AppError, toProblem, type FieldError } from './errors';
+import type { Logger } from './logger';
+import type { Metrics } from './metrics';
+
+export interface HttpServiceOptions {
+  logger: Logger;
+  metrics: Metrics;
+  /** Largest accepted body in bytes; a batch of 1,000 events needs a few MB. */
+  bodyLimit?: number;
+  /** Answers /readyz; a service is ready once its consumers caught up and producers connected. */
+  isReady: () => boolean;
+}
+
+/**
+ * A fastify instance with what every service shares: problem+json errors (one handler), request ids,
+ * security headers, /healthz, /readyz and /metrics. Route bodies are validated by zod in the handlers
+ * (see `parseWith`); the JSON Schemas on routes only document them for OpenAPI.
+ */
+export function createHttpService(opts: HttpServiceOptions): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: opts.logger as FastifyBaseLogger,
+    bodyLimit: opts.bodyLimit ?? 1024 * 1024,
+    maxParamLength: 200,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+    },
+    disableRequestLogging: true,
+  });
+  // Validation is zod's job (one source of truth); route schemas are documentation only.
+  app.setValidatorCompiler(() => (data) => ({ value: data }));
+
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('x-frame-options', 'DENY');
+    reply.header('referrer-policy', 'no-referrer');
+    reply.header('cache-control', reply.getHeader('cache-control') ?? 'no-store');
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    opts.metrics.httpRequests.inc({ route: req.routeOptions.url ?? 'unmatched', method: req.method, status: String(reply.statusCode) });
+    opts.metrics.httpDuration.observe({ route: req.routeOptions.url ?? 'unmatched', method: req.method }, reply.elapsedTime / 1000);
+  });
+
+  app.setErrorHandler((err: FastifyError | AppError, req, reply) => {
+    const appErr = err instanceof AppError ? err : fromFastifyError(err);
+    if (appErr.status >= 500) req.log.error({ err }, 'request failed');
+    else req.log.debug({ code: appErr.code }, 'request rejected');
+    if (appErr.retryAfterSeconds !== undefined) reply.header('retry-after', String(appErr.retryAfterSeconds));
+    reply.status(appErr.status).type('application/problem+json').send(toProblem(appErr, req.url.split('?')[0]));
+  });
+  app.setNotFoundHandler((req, reply) => {
+    reply.status(404).type('application/problem+json').send(toProblem(new AppError('route_not_found', `No endpoint ${req.method} ${req.url.split('?')[0]}`), req.url.split('?')[0]));
+  });
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
+    if (!opts.isReady()) throw new AppError('not_ready', 'Still catching up with the event log', { retryAfterSeconds: 2 });
+    reply.send({ status: 'ready' });
+  });
+  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+    reply.type(opts.metrics.registry.contentType).send(await opts.metrics.registry.metrics());
+  });
+  return app;
+}
+
+/** Maps fastify's own errors (parser, body limit, content type) onto the catalogue. */
+function fromFastifyError(err: FastifyError): AppError {
+  switch (err.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new AppError('malformed_json', err.message, { cause: err, errors: [{ path: '', message: err.message }] });
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new AppError('payload_too_large', err.message, { cause: err });
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new AppError('unsupported_media_type', err.message, { cause: err });
+    default:
+      break;
+  }
+  if (err instanceof SyntaxError) return new AppError('malformed_json', err.message, { cause: err });
+  if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
+    if (err.statusCode === 413) return new AppError('payload_too_large', err.message, { cause: err });
+    if (err.statusCode === 415) return new AppError('unsupported_media_type', err.message, { cause: err });
+    if (err.statusCode === 404) return new AppError('not_found', err.message, { cause: err });
+    return new AppError('validation_failed', err.message, { cause: err, errors: [{ path: '', message: err.message }] });
+  }
+  return new AppError('internal', undefined, { cause: err });
+}
+
+/** Converts zod issues to JSON-pointer field errors. */
+export function fieldErrors(error: z.ZodError): FieldError[] {
+  return error.issues.slice(0, 50).map((i) => ({
+    path: i.path.length ? '/' + i.path.map((p) => String(p).replaceAll('~', '~0').replaceAll('/', '~1')).join('/') : '',
+    message: i.message,
+  }));
+}
+
+/** Validates untrusted input; throws a 400 `validation_failed` listing every bad field. */
+export function parseWith<S extends z.ZodType>(schema: S, input: unknown, what = 'request'): z.infer<S> {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  throw new AppError('validation_failed', `The ${what} has ${parsed.error.issues.length} invalid field(s)`, {
+    errors: fieldErrors(parsed.error),
+  });
+}
