@@ -1,0 +1,74 @@
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import { AppError } from '../errors';
+
+export const ROLES = ['officer', 'commander', 'investigator', 'admin', 'auditor'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const Principal = z.object({
+  sub: z.string().min(1).max(64),
+  role: z.enum(ROLES),
+  /** GB/T 2260 code the account is scoped to. */
+  jur: z.string().regex(/^\d{6}$/),
+  /** Officers only: the one checkpoint they may submit for. */
+  cp: z.string().max(40).optional(),
+  jti: z.string(),
+  iat: z.number().int(),
+  exp: z.number().int(),
+});
+export type Principal = z.infer<typeof Principal>;
+
+export interface TokenService {
+  issue(p: Omit<Principal, 'jti' | 'iat' | 'exp'>): { token: string; expiresAt: string; claims: Principal };
+  /** Throws `token_invalid` for anything but a well-signed, unexpired, unrevoked token. */
+  verify(token: string): Principal;
+  revoke(jti: string, exp: number): void;
+}
+
+const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+const HEADER = b64({ alg: 'HS256', typ: 'JWT' });
+
+/**
+ * HS256 JWTs shared by the gateway and the console (same secret). Short-lived by default; revoked
+ * token ids are kept until they would have expired anyway.
+ */
+export function createTokenService(opts: { secret: string; ttlSeconds?: number; now?: () => number }): TokenService {
+  if (opts.secret.length < 32) throw new Error('AUTH_SECRET must be at least 32 characters');
+  const key = Buffer.from(opts.secret);
+  const ttl = opts.ttlSeconds ?? 8 * 3600;
+  const now = opts.now ?? (() => Math.floor(Date.now() / 1000));
+  const revoked = new Map<string, number>();
+  const sign = (data: string) => createHmac('sha256', key).update(data).digest();
+
+  return {
+    issue(p) {
+      const iat = now();
+      const claims: Principal = { ...p, jti: randomUUID(), iat, exp: iat + ttl };
+      const body = `${HEADER}.${b64(claims)}`;
+      return { token: `${body}.${sign(body).toString('base64url')}`, expiresAt: new Date(claims.exp * 1000).toISOString(), claims };
+    },
+    verify(token) {
+      const parts = token.split('.');
+      if (parts.length !== 3 || parts[0] !== HEADER) throw new AppError('token_invalid');
+      const given = Buffer.from(parts[2] ?? '', 'base64url');
+      const expected = sign(`${parts[0]}.${parts[1]}`);
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new AppError('token_invalid');
+      let raw: unknown;
+      try {
+        raw = JSON.parse(Buffer.from(parts[1] ?? '', 'base64url').toString('utf8'));
+      } catch (cause) {
+        throw new AppError('token_invalid', undefined, { cause });
+      }
+      const claims = Principal.safeParse(raw);
+      if (!claims.success) throw new AppError('token_invalid');
+      if (claims.data.exp <= now()) throw new AppError('token_invalid', 'The token has expired; log in again');
+      if (revoked.has(claims.data.jti)) throw new AppError('token_invalid', 'The token was revoked');
+      return claims.data;
+    },
+    revoke(jti, exp) {
+      revoked.set(jti, exp);
+      const t = now();
+      for (const [id, e] of revoked) if (e <= t) revoked.delete(id);
+    },
+  };
+}
