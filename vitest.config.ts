@@ -4,6 +4,9 @@ import { defineConfig } from 'vitest/config';
 // the real Kafka broker and Elasticsearch node obtained by the global setup.
 export default defineConfig({
   test: {
+    // Two cores run Kafka, Elasticsearch and the services too: keep the parallelism modest.
+    pool: 'forks',
+    poolOptions: { forks: { maxForks: 2, minForks: 1 } },
     projects: [
       {
         test: {
@@ -20,9 +23,6 @@ export default defineConfig({
           globalSetup: ['test/support/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
-          // Two cores run Kafka, Elasticsearch and the services too: keep the parallelism modest.
-          pool: 'forks',
-          poolOptions: { forks: { maxForks: 2, minForks: 1 } },
         },
       },
     ],

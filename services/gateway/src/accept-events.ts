@@ -1,0 +1,115 @@
+import { createHash } from 'node:crypto';
+import { AppError, type FieldError } from '../../../lib/errors';
+import type { Principal } from '../../../lib/auth/tokens';
+import type { EventPublisher } from './publish-event';
+import type { IdempotencyIndex } from './idempotency-index';
+
+export interface ValidEvent {
+  eventId: string;
+  checkpointId: string;
+}
+
+export type Validation<E> = { ok: true; event: E } | { ok: false; errors: FieldError[] };
+
+export type ItemResult =
+  | { eventId: string; status: 'accepted' | 'duplicate' }
+  | { eventId?: string; status: 'rejected'; code: AppError['code']; detail: string; errors?: FieldError[] };
+
+export interface EventIntake {
+  /** Validates, authorizes, de-duplicates and durably publishes; per-item results, in input order. */
+  accept(raw: unknown[], principal: Principal): Promise<ItemResult[]>;
+  inFlight(): number;
+}
+
+/** Canonical body hash: of the validated event as zod re-emits it, so key order and spacing don't matter. */
+export function bodyHash(event: unknown): string {
+  return createHash('sha256').update(JSON.stringify(event)).digest('base64url');
+}
+
+/**
+ * The gateway's core: nothing is answered `accepted` before the brokers acknowledged it, and an event
+ * id already in the log is answered `duplicate` (same body) or rejected as a conflict (other body).
+ */
+export function createEventIntake<E extends ValidEvent>(deps: {
+  validate: (raw: unknown) => Validation<E>;
+  publisher: EventPublisher;
+  index: IdempotencyIndex;
+  maxInFlight: number;
+}): EventIntake {
+  // Concurrent submissions of one id wait for the first, then see it in the index.
+  const pending = new Map<string, Promise<unknown>>();
+  let inFlight = 0;
+
+  const authorize = (e: E, p: Principal): ItemResult | undefined => {
+    if (p.role !== 'officer') return { eventId: e.eventId, status: 'rejected', code: 'forbidden', detail: `Role ${p.role} may not submit events` };
+    if (p.cp !== e.checkpointId)
+      return { eventId: e.eventId, status: 'rejected', code: 'forbidden', detail: `This account submits for ${p.cp ?? 'no checkpoint'}, not ${e.checkpointId}`, errors: [{ path: '/checkpointId', message: 'not the checkpoint this account is bound to' }] };
+    return undefined;
+  };
+
+  const known = (eventId: string, hash: string): ItemResult | undefined => {
+    const existing = deps.index.lookup(eventId);
+    if (existing === undefined) return undefined;
+    if (existing === hash) return { eventId, status: 'duplicate' };
+    return { eventId, status: 'rejected', code: 'event_id_conflict', detail: `eventId ${eventId} was already accepted with a different body`, errors: [{ path: '/eventId', message: 'already used for a different event' }] };
+  };
+
+  return {
+    inFlight: () => inFlight,
+    async accept(raw, principal) {
+      if (inFlight + raw.length > deps.maxInFlight) throw new AppError('overloaded', undefined, { retryAfterSeconds: 1 });
+      const results: ItemResult[] = new Array(raw.length);
+      const toSend: Array<{ i: number; e: E; hash: string }> = [];
+      const seenInRequest = new Map<string, string>();
+      for (let i = 0; i < raw.length; i++) {
+        const v = deps.validate(raw[i]);
+        if (!v.ok) {
+          const id = (raw[i] as { eventId?: unknown } | null)?.eventId;
+          results[i] = { ...(typeof id === 'string' ? { eventId: id.slice(0, 64) } : {}), status: 'rejected', code: 'validation_failed', detail: 'The event is not valid', errors: v.errors };
+          continue;
+        }
+        const denied = authorize(v.event, principal);
+        if (denied) {
+          results[i] = denied;
+          continue;
+        }
+        const hash = bodyHash(v.event);
+        const within = seenInRequest.get(v.event.eventId);
+        if (within !== undefined) {
+          results[i] = within === hash ? { eventId: v.event.eventId, status: 'duplicate' } : { eventId: v.event.eventId, status: 'rejected', code: 'event_id_conflict', detail: 'eventId repeated in this batch with a different body' };
+          continue;
+        }
+        seenInRequest.set(v.event.eventId, hash);
+        toSend.push({ i, e: v.event, hash });
+      }
+
+      inFlight += toSend.length;
+      try {
+        // Wait for other requests carrying the same ids, then decide against the index.
+        await Promise.all(toSend.map((s) => pending.get(s.e.eventId)));
+        const fresh = toSend.filter((s) => {
+          const k = known(s.e.eventId, s.hash);
+          if (k) results[s.i] = k;
+          return !k;
+        });
+        if (fresh.length) {
+          const sent = deps.publisher.publish(fresh.map((s) => ({ eventId: s.e.eventId, checkpointId: s.e.checkpointId, bodyHash: s.hash, value: JSON.stringify(s.e) })));
+          const guard = sent.catch(() => undefined);
+          for (const s of fresh) pending.set(s.e.eventId, guard);
+          try {
+            await sent;
+          } finally {
+            for (const s of fresh) if (pending.get(s.e.eventId) === guard) pending.delete(s.e.eventId);
+          }
+          for (const s of fresh) {
+            deps.index.record(s.e.eventId, s.hash);
+            results[s.i] = { eventId: s.e.eventId, status: 'accepted' };
+          }
+        }
+      } finally {
+        inFlight -= toSend.length;
+      }
+      return results;
+    },
+  };
+}
