@@ -1,0 +1,149 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { ensureStack } from '../infra/stack/stack';
+import { ensureTopics } from '../infra/topics';
+import { createKafka } from '../lib/kafka';
+import { createLogger } from '../lib/logger';
+import { createDemoAccounts, writeAccountsFile, type DemoUser } from '../lib/auth/accounts';
+import { REPO_ROOT } from './repo-root';
+
+/**
+ * `npm start`: provisions and starts Kafka + Elasticsearch if needed, creates topics, prepares demo
+ * accounts (demo mode), starts every service under services/ and supervises them in the foreground.
+ * Ctrl-C stops the services; the engines keep running (`npm run stop` stops them too).
+ */
+const args = process.argv.slice(2);
+const demo = process.env.DEMO !== 'false' && !args.includes('--no-demo');
+const simulateRate = args.includes('--simulate') ? Number(args[args.indexOf('--simulate') + 1] ?? 20) : 0;
+const local = join(REPO_ROOT, '.local');
+const logsDir = join(local, 'logs');
+mkdirSync(logsDir, { recursive: true });
+const say = (m: string) => process.stdout.write(`${m}\n`);
+
+/** Default ports; a service not listed gets the next free slot from 8083. */
+const PORTS: Record<string, { env: string; port: number }> = {
+  gateway: { env: 'GATEWAY_PORT', port: 8080 },
+  rules: { env: 'RULES_PORT', port: 8081 },
+  indexer: { env: 'INDEXER_PORT', port: 8082 },
+  console: { env: 'CONSOLE_PORT', port: 8090 },
+};
+// Start order: producers of state others read come first.
+const ORDER = ['indexer', 'rules', 'console', 'gateway'];
+
+function persistentSecret(): string {
+  const file = join(local, 'auth-secret');
+  if (process.env.AUTH_SECRET) return process.env.AUTH_SECRET;
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const s = randomBytes(32).toString('base64url');
+  writeFileSync(file, s, { mode: 0o600 });
+  return s;
+}
+
+async function demoAccounts(): Promise<DemoUser[]> {
+  const credsFile = join(REPO_ROOT, 'demo-credentials.json');
+  const accountsFile = join(local, 'accounts.json');
+  if (existsSync(credsFile) && existsSync(accountsFile)) return (JSON.parse(readFileSync(credsFile, 'utf8')) as { users: DemoUser[] }).users;
+  const ref = JSON.parse(readFileSync(join(REPO_ROOT, 'infra/demo/checkpoints.json'), 'utf8')) as { checkpoints: Array<{ checkpointId: string; jurisdiction: string }> };
+  const { users, accounts } = await createDemoAccounts(ref.checkpoints.map((c) => ({ checkpointId: c.checkpointId, jurisdiction: c.jurisdiction })));
+  await writeAccountsFile(accountsFile, accounts);
+  writeFileSync(credsFile, JSON.stringify({ users }, null, 2), { mode: 0o600 });
+  return users;
+}
+
+async function waitReady(name: string, port: number, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode}; see .local/logs/${name}.log`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/readyz`, { signal: AbortSignal.timeout(1000) });
+      if (res.ok) return;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`${name} not ready after 120 s; see .local/logs/${name}.log`);
+}
+
+async function main(): Promise<void> {
+  const t0 = Date.now();
+  say('▶ engines');
+  const { kafkaBrokers, esUrl } = await ensureStack({ log: (m) => say(`  ${m}`) });
+  const kafka = createKafka({ brokers: kafkaBrokers, clientId: 'start', logger: createLogger({ level: 'warn', name: 'start' }) });
+  const admin = kafka.admin();
+  await admin.connect();
+  const created = await ensureTopics(admin, { brokers: kafkaBrokers.length, partitions: Number(process.env.KAFKA_PARTITIONS ?? 6) });
+  await admin.disconnect();
+  say(`  topics: ${created.length ? `created ${created.length}` : 'present'}`);
+
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    KAFKA_BROKERS: kafkaBrokers.join(','),
+    ES_URL: esUrl,
+    AUTH_SECRET: persistentSecret(),
+    ACCOUNTS_FILE: join(local, 'accounts.json'),
+    CHECKPOINTS_FILE: join(REPO_ROOT, 'infra/demo/checkpoints.json'),
+    DEMO_MODE: demo ? 'true' : 'false',
+  };
+  const users = demo ? await demoAccounts() : [];
+
+  const present = readdirSync(join(REPO_ROOT, 'services')).filter((s) => existsSync(join(REPO_ROOT, 'services', s, 'src/main.ts')));
+  const services = [...ORDER.filter((s) => present.includes(s)), ...present.filter((s) => !ORDER.includes(s))];
+  const children = new Map<string, ChildProcess>();
+  let extraPort = 8083;
+  let stopping = false;
+  const urls: string[] = [];
+  for (const name of services) {
+    const p = PORTS[name] ?? { env: `${name.toUpperCase()}_PORT`, port: extraPort++ };
+    const port = Number(process.env[p.env] ?? p.port);
+    say(`▶ ${name} on :${port}`);
+    const out = createWriteStream(join(logsDir, `${name}.log`), { flags: 'a' });
+    const child = spawn(process.execPath, ['--import', 'tsx', join('services', name, 'src/main.ts')], { cwd: REPO_ROOT, env: { ...env, [p.env]: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout?.pipe(out);
+    child.stderr?.pipe(out);
+    child.on('exit', (code) => {
+      if (!stopping) say(`✖ ${name} exited (${code}); see .local/logs/${name}.log`);
+    });
+    children.set(name, child);
+    await waitReady(name, port, child);
+    urls.push(`  ${name.padEnd(8)} http://127.0.0.1:${port}  (health /healthz, metrics /metrics${['gateway', 'console'].includes(name) ? ', docs /docs' : ''})`);
+  }
+
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    say('stopping services (engines keep running; `npm run stop` stops them)…');
+    for (const c of children.values()) c.kill('SIGTERM');
+    await Promise.all([...children.values()].map((c) => (c.exitCode !== null ? undefined : new Promise((r) => c.once('exit', r)))));
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+
+  say(`\n✔ up in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  say(`  Kafka         ${kafkaBrokers.join(',')}`);
+  say(`  Elasticsearch ${esUrl}`);
+  for (const u of urls) say(u);
+  if (services.includes('console')) say(`  web console   http://127.0.0.1:${PORTS.console!.port}/`);
+  say(`  logs          .local/logs/<service>.log`);
+  if (demo) {
+    say('\n  demo accounts (also in demo-credentials.json):');
+    for (const u of users) say(`    ${u.role.padEnd(12)} ${u.username.padEnd(18)} ${u.password}  ${u.jurisdiction}${u.checkpointId ? ` ${u.checkpointId}` : ''}`);
+  }
+  if (simulateRate > 0 && existsSync(join(REPO_ROOT, 'scripts/simulate.ts'))) {
+    say(`\n▶ simulator at ${simulateRate} events/s (logs .local/logs/simulator.log)`);
+    const out = createWriteStream(join(logsDir, 'simulator.log'), { flags: 'a' });
+    const sim = spawn(process.execPath, ['--import', 'tsx', 'scripts/simulate.ts', '--rate', String(simulateRate)], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    sim.stdout?.pipe(out);
+    sim.stderr?.pipe(out);
+    children.set('simulator', sim);
+  }
+  say('\nCtrl-C stops the services.');
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`start failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
