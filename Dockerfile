@@ -1,0 +1,16 @@
+# One image for every service; the compose file picks the entry point per service.
+FROM node:20-bookworm-slim
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=optional && npm cache clean --force
+COPY tsconfig.json ./
+COPY lib ./lib
+COPY schemas ./schemas
+COPY infra ./infra
+COPY services ./services
+COPY dashboards ./dashboards
+COPY scripts ./scripts
+ENV NODE_ENV=production HOST=0.0.0.0
+USER node
+# SERVICE is set per container in docker-compose.yml (gateway | rules | indexer | console).
+CMD ["sh", "-c", "exec node --import tsx services/${SERVICE}/src/main.ts"]
