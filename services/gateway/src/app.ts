@@ -1,0 +1,76 @@
+import type { FastifyInstance } from 'fastify';
+import type { Kafka } from 'kafkajs';
+import { createHttpService } from '../../../lib/http-service';
+import { createMetrics } from '../../../lib/metrics';
+import type { Logger } from '../../../lib/logger';
+import { createKafka } from '../../../lib/kafka';
+import { createTokenService, type TokenService } from '../../../lib/auth/tokens';
+import { createAccountStore, loadAccountsFile, type AccountStore } from '../../../lib/auth/accounts';
+import { registerLoginRoute } from '../../../lib/auth/login-route';
+import { registerDocs } from '../../../lib/openapi';
+import { topicNames } from '../../../infra/topics';
+import { createEventPublisher } from './publish-event';
+import { createIdempotencyIndex } from './idempotency-index';
+import { createVerdictWaiter } from './verdict-waiter';
+import { createEventIntake } from './accept-events';
+import { createRateLimiter } from './rate-limiter';
+import { registerEventRoutes } from './routes-events';
+import { eventJsonSchema, validateEvent, parseVerdict } from './event-validation';
+import type { GatewayConfig } from './config';
+
+export interface GatewayDeps {
+  logger: Logger;
+  kafka?: Kafka;
+  accounts?: AccountStore;
+  tokens?: TokenService;
+}
+
+export interface Gateway {
+  app: FastifyInstance;
+  /** Connects the producer and reads the idempotency window; `/readyz` is green afterwards. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The terminal gateway, injectable: tests pass their own logger, Kafka client and accounts. */
+export function buildGateway(config: GatewayConfig, deps: GatewayDeps): Gateway {
+  const log = deps.logger;
+  const kafka = deps.kafka ?? createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'gateway', logger: log });
+  const topics = topicNames(config.TOPIC_PREFIX);
+  const tokens = deps.tokens ?? createTokenService({ secret: config.AUTH_SECRET, ttlSeconds: config.TOKEN_TTL_SECONDS });
+  const accounts = deps.accounts ?? createAccountStore(loadAccountsFile(config.ACCOUNTS_FILE));
+
+  const publisher = createEventPublisher({ kafka, topic: topics.events, logger: log });
+  const index = createIdempotencyIndex({ kafka, topic: topics.events, windowMs: config.IDEMPOTENCY_WINDOW_HOURS * 3600_000, logger: log });
+  const verdicts = createVerdictWaiter({ kafka, topic: topics.verdicts, logger: log, parse: parseVerdict });
+  const intake = createEventIntake({ validate: validateEvent, publisher, index, maxInFlight: config.MAX_IN_FLIGHT_EVENTS });
+  let ready = false;
+
+  const metrics = createMetrics('gateway');
+  const app = createHttpService({ logger: log, metrics, bodyLimit: config.BODY_LIMIT_BYTES, isReady: () => ready && index.isCaughtUp() });
+  if (config.DOCS_ENABLED) registerDocs(app, { title: 'Checkpoint gateway (terminals)', version: '1.0.0' });
+  registerLoginRoute(app, { accounts, tokens });
+  registerEventRoutes(app, {
+    intake,
+    tokens,
+    verdicts,
+    limiter: createRateLimiter({ ratePerSec: config.TERMINAL_RATE_PER_SEC, burst: config.TERMINAL_BURST }),
+    eventJsonSchema,
+  });
+
+  return {
+    app,
+    async start() {
+      await publisher.connect();
+      await Promise.all([index.start(), verdicts.start()]);
+      ready = true;
+      log.info({ events: index.size() }, 'gateway ready');
+    },
+    async stop() {
+      ready = false;
+      await app.close();
+      await publisher.disconnect();
+      await Promise.all([index.stop(), verdicts.stop()]);
+    },
+  };
+}
