@@ -85,26 +85,39 @@ export function createEventIntake<E extends ValidEvent>(deps: {
 
       inFlight += toSend.length;
       try {
-        // Wait for other requests carrying the same ids, then decide against the index.
-        await Promise.all(toSend.map((s) => pending.get(s.e.eventId)));
-        const fresh = toSend.filter((s) => {
-          const k = known(s.e.eventId, s.hash);
-          if (k) results[s.i] = k;
-          return !k;
-        });
-        if (fresh.length) {
-          const sent = deps.publisher.publish(fresh.map((s) => ({ eventId: s.e.eventId, checkpointId: s.e.checkpointId, bodyHash: s.hash, value: JSON.stringify(s.e) })));
-          const guard = sent.catch(() => undefined);
-          for (const s of fresh) pending.set(s.e.eventId, guard);
-          try {
-            await sent;
-          } finally {
-            for (const s of fresh) if (pending.get(s.e.eventId) === guard) pending.delete(s.e.eventId);
+        // Each id is claimed synchronously by exactly one request; others wait for the claim to settle and
+        // then decide against the index (duplicate or conflict), or claim it themselves if that send failed.
+        let remaining = toSend;
+        while (remaining.length) {
+          const claimed: typeof toSend = [];
+          const waiting: Array<Promise<unknown>> = [];
+          const later: typeof toSend = [];
+          for (const s of remaining) {
+            const k = known(s.e.eventId, s.hash);
+            if (k) results[s.i] = k;
+            else if (pending.has(s.e.eventId)) {
+              waiting.push(pending.get(s.e.eventId)!);
+              later.push(s);
+            } else claimed.push(s);
           }
-          for (const s of fresh) {
-            deps.index.record(s.e.eventId, s.hash);
-            results[s.i] = { eventId: s.e.eventId, status: 'accepted' };
-          }
+          let settle!: () => void;
+          const claim = new Promise<void>((r) => (settle = r));
+          for (const s of claimed) pending.set(s.e.eventId, claim);
+          const send = async () => {
+            if (!claimed.length) return;
+            try {
+              await deps.publisher.publish(claimed.map((s) => ({ eventId: s.e.eventId, checkpointId: s.e.checkpointId, bodyHash: s.hash, value: JSON.stringify(s.e) })));
+              for (const s of claimed) {
+                deps.index.record(s.e.eventId, s.hash);
+                results[s.i] = { eventId: s.e.eventId, status: 'accepted' };
+              }
+            } finally {
+              for (const s of claimed) pending.delete(s.e.eventId);
+              settle();
+            }
+          };
+          await Promise.all([send(), Promise.all(waiting)]);
+          remaining = later;
         }
       } finally {
         inFlight -= toSend.length;
