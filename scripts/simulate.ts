@@ -127,7 +127,12 @@ async function main(): Promise<void> {
   while (rate > 0 && (durationS === 0 || Date.now() - started < durationS * 1000)) {
     const due = Math.floor(((Date.now() - started) / 1000) * rate);
     const work: Promise<void>[] = [];
-    for (; sent < due; sent++) work.push(checkOneVehicle(r.pick(list), new Date()).catch((err: unknown) => void stats.failed++ && out(String(err))));
+    for (; sent < due; sent++) work.push(
+        checkOneVehicle(r.pick(list), new Date()).catch((err: unknown) => {
+          stats.failed++;
+          out(String(err));
+        }),
+      );
     await Promise.all(work);
     await new Promise((res) => setTimeout(res, 50));
   }
