@@ -37,13 +37,13 @@ export function topicNames(prefix = ''): TopicNames {
 
 /** Creates any missing topic; existing topics are left as they are. Returns the names created. */
 export async function ensureTopics(admin: Admin, opts: { prefix?: string; partitions?: number; brokers: number }): Promise<string[]> {
-  const names = topicNames(opts.prefix);
+  const all = topicNames(opts.prefix);
   const existing = new Set(await admin.listTopics());
   const replication = Math.min(3, opts.brokers);
   const wanted: ITopicConfig[] = (Object.keys(TOPICS) as TopicKey[])
-    .filter((k) => !existing.has(names[k]))
+    .filter((k) => !existing.has(all[k]))
     .map((k) => ({
-      topic: names[k],
+      topic: all[k],
       numPartitions: opts.partitions ?? 6,
       replicationFactor: replication,
       configEntries: Object.entries({
@@ -52,6 +52,21 @@ export async function ensureTopics(admin: Admin, opts: { prefix?: string; partit
       }).map(([name, value]) => ({ name, value })),
     }));
   if (wanted.length === 0) return [];
-  await admin.createTopics({ topics: wanted, waitForLeaders: true });
-  return wanted.map((t) => t.topic);
+  // kafkajs' own waitForLeaders trips over metadata not yet propagated on multi-broker clusters
+  // ("does not host this topic-partition"), so poll for leaders here instead.
+  await admin.createTopics({ topics: wanted, waitForLeaders: false }).catch((err: unknown) => {
+    if (!(err instanceof Error && /already exists/i.test(err.message))) throw err;
+  });
+  const names = wanted.map((t) => t.topic);
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      const { topics } = await admin.fetchTopicMetadata({ topics: names });
+      if (topics.length === names.length && topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return names;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+    }
+    if (Date.now() > deadline) throw new Error(`topics ${names.join(', ')} have no leaders after 30 s`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }

@@ -48,6 +48,8 @@ export function buildGateway(config: GatewayConfig, deps: GatewayDeps): Gateway 
 
   const metrics = createMetrics('gateway');
   const app = createHttpService({ logger: log, metrics, bodyLimit: config.BODY_LIMIT_BYTES, isReady: () => ready && index.isCaughtUp() });
+  // Terminals send JSON only; fastify's default text/plain parser would turn a wrong content type into a confusing 400.
+  app.removeContentTypeParser('text/plain');
   if (config.DOCS_ENABLED) registerDocs(app, { title: 'Checkpoint gateway (terminals)', version: '1.0.0' });
   registerLoginRoute(app, { accounts, tokens });
   registerEventRoutes(app, {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka } from 'kafkajs';
 import type { Logger } from '../../../lib/logger';
+import { retry } from '../../../lib/retry';
 
 export interface IdempotencyIndex {
   /** Body hash recorded for an event id, if the event is in the log within the window. */
@@ -49,7 +50,7 @@ export function createIdempotencyIndex(deps: { kafka: Kafka; topic: string; wind
       const admin = deps.kafka.admin();
       await admin.connect();
       const since = Date.now() - deps.windowMs;
-      const [byTime, ends] = await Promise.all([admin.fetchTopicOffsetsByTimestamp(deps.topic, since), admin.fetchTopicOffsets(deps.topic)]);
+      const [byTime, ends] = await retry(() => Promise.all([admin.fetchTopicOffsetsByTimestamp(deps.topic, since), admin.fetchTopicOffsets(deps.topic)]));
       await admin.disconnect();
       // A partition with nothing newer than `since` answers -1: start at its end.
       const starts = byTime.map((s) => ({ partition: s.partition, offset: s.offset === '-1' ? (ends.find((e) => e.partition === s.partition)?.high ?? '0') : s.offset }));

@@ -29,7 +29,8 @@ export function createEventPublisher(deps: { kafka: Kafka; topic: string; logger
     idempotent: true,
     maxInFlightRequests: 1,
     allowAutoTopicCreation: false,
-    retry: { retries: 4, initialRetryTime: 100, maxRetryTime: 1_000 },
+    // ≈ 6 s of retries: rides out a leader election, then answers 503 rather than keeping a terminal waiting.
+    retry: { retries: 6, initialRetryTime: 100, maxRetryTime: 2_000 },
   });
   let connected = false;
   producer.on(producer.events.CONNECT, () => void (connected = true));
