@@ -1,0 +1,138 @@
+import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import Fastify from 'fastify';
+import { ensureStack } from '../infra/stack/stack';
+import { createKafka } from '../lib/kafka';
+import { createElasticsearch } from '../lib/elasticsearch';
+import { createLogger } from '../lib/logger';
+import { ensureTopics, topicNames } from '../infra/topics';
+import { describeMachine } from './machine';
+
+/**
+ * The ceiling of each stage on the same payloads, so end-to-end figures can be read as ratios that hold on
+ * a noisy machine: raw kafkajs produce (acks=all, batches) and consume, raw Elasticsearch bulk, and a no-op
+ * fastify route over HTTP keep-alive.  npx tsx bench/ceilings.bench.ts [--quick]
+ */
+const quick = process.argv.includes('--quick');
+const N = quick ? 20_000 : 100_000;
+const say = (m: string) => process.stderr.write(`${m}\n`);
+
+function samplePayload(i: number): string {
+  return JSON.stringify({
+    schemaVersion: 1,
+    eventId: randomUUID(),
+    type: 'inspection',
+    occurredAt: '2026-11-22T14:03:11.250+08:00',
+    checkpointId: 'CP-140882-G5-01',
+    terminalId: 'T-0042',
+    officerIds: ['O-1408-0001'],
+    vehicle: { plate: `晋C${String(10000 + (i % 89999))}`, plateColor: 'blue', kind: 'car', direction: 'inbound' },
+    driver: { idNumber: '140882199007051231', name: '张伟' },
+    passengers: [{ idNumber: '140100199202283457' }],
+    findings: { suspicious: false, indicators: [], note: '例行检查' },
+    outcome: 'released',
+  });
+}
+
+async function main(): Promise<void> {
+  const { kafkaBrokers, esUrl } = await ensureStack({ log: say });
+  const logger = createLogger({ level: 'warn', name: 'bench' });
+  const kafka = createKafka({ brokers: kafkaBrokers, clientId: 'bench-ceilings', logger });
+  const prefix = `bench${Date.now()}.`;
+  const admin = kafka.admin();
+  await admin.connect();
+  await ensureTopics(admin, { prefix, partitions: 6, brokers: kafkaBrokers.length });
+  const topic = topicNames(prefix).events;
+  const payloads = Array.from({ length: N }, (_, i) => samplePayload(i));
+
+  say(`kafka produce: ${N} messages, acks=all, idempotent, batches of 500`);
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  let t = performance.now();
+  for (let i = 0; i < N; i += 500) {
+    await producer.send({ topic, acks: -1, messages: payloads.slice(i, i + 500).map((value, j) => ({ key: `CP-${(i + j) % 12}`, value })) });
+  }
+  const produceRate = N / ((performance.now() - t) / 1000);
+  await producer.disconnect();
+
+  say('kafka consume');
+  const consumer = kafka.consumer({ groupId: `${prefix}g`, maxBytes: 10 * 1024 * 1024 });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  let got = 0;
+  t = performance.now();
+  await new Promise<void>((resolve) => {
+    void consumer.run({
+      eachBatch: async ({ batch }) => {
+        for (const m of batch.messages) JSON.parse(m.value!.toString());
+        got += batch.messages.length;
+        if (got >= N) resolve();
+      },
+    });
+  });
+  const consumeRate = N / ((performance.now() - t) / 1000);
+  await consumer.disconnect();
+
+  say('elasticsearch bulk: batches of 2,000');
+  const es = createElasticsearch(esUrl);
+  const index = `${prefix.replace('.', '')}-ceiling`;
+  await es.indices.create({ index, settings: { number_of_replicas: 0, refresh_interval: '1s' } });
+  t = performance.now();
+  for (let i = 0; i < N; i += 2000) {
+    const body = payloads.slice(i, i + 2000).flatMap((p) => {
+      const doc = JSON.parse(p) as { eventId: string };
+      return [{ index: { _index: index, _id: doc.eventId } }, doc];
+    });
+    const r = await es.bulk({ operations: body });
+    if (r.errors) throw new Error('bulk errors');
+  }
+  const bulkRate = N / ((performance.now() - t) / 1000);
+  await es.indices.delete({ index });
+
+  say('no-op fastify route: 8 concurrent keep-alive clients');
+  const app = Fastify();
+  app.post('/noop', async () => ({ ok: true }));
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const addr = app.server.address();
+  const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/noop`;
+  const httpN = quick ? 5_000 : 20_000;
+  let sent = 0;
+  t = performance.now();
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (sent < httpN) {
+        const body = payloads[sent++ % N]!;
+        const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        await res.arrayBuffer();
+      }
+    }),
+  );
+  const httpRate = httpN / ((performance.now() - t) / 1000);
+  await app.close();
+
+  const mine = (await admin.listTopics()).filter((x) => x.startsWith(prefix));
+  await admin.deleteTopics({ topics: mine });
+  await admin.disconnect();
+  await es.close();
+
+  const result = {
+    date: new Date().toISOString(),
+    machine: describeMachine(),
+    brokers: kafkaBrokers.length,
+    messages: N,
+    ceilings: {
+      kafkaProduceEventsPerSec: Math.round(produceRate),
+      kafkaConsumeEventsPerSec: Math.round(consumeRate),
+      esBulkDocsPerSec: Math.round(bulkRate),
+      fastifyNoopRequestsPerSec: Math.round(httpRate),
+    },
+  };
+  const file = `bench/results/${result.date.slice(0, 10)}-ceilings${quick ? '-quick' : ''}.json`;
+  writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
+  process.stdout.write(`${JSON.stringify(result.ceilings, null, 2)}\nwritten ${file}\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
