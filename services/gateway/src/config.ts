@@ -9,8 +9,8 @@ export const GatewayEnv = z.object({
   ACCOUNTS_FILE: z.string().default('.local/accounts.json'),
   IDEMPOTENCY_WINDOW_HOURS: z.coerce.number().min(1).max(24 * 30).default(168),
   MAX_IN_FLIGHT_EVENTS: z.coerce.number().int().min(1).default(20_000),
-  TERMINAL_RATE_PER_SEC: z.coerce.number().min(1).default(200),
-  TERMINAL_BURST: z.coerce.number().min(1).default(2_000),
+  TERMINAL_RATE_PER_SEC: z.coerce.number().min(1).default(1_000),
+  TERMINAL_BURST: z.coerce.number().min(1).default(5_000),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(8 * 1024 * 1024),
   DOCS_ENABLED: bool(true),
 });
