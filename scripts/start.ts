@@ -3,7 +3,7 @@ import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, wr
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { ensureStack } from '../infra/stack/stack';
-import { ensureTopics } from '../infra/topics';
+import { ensureTopics, topicNames } from '../infra/topics';
 import { createKafka } from '../lib/kafka';
 import { createLogger } from '../lib/logger';
 import { createDemoAccounts, writeAccountsFile, type DemoUser } from '../lib/auth/accounts';
@@ -75,8 +75,28 @@ async function main(): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   const created = await ensureTopics(admin, { brokers: kafkaBrokers.length, partitions: Number(process.env.KAFKA_PARTITIONS ?? 6) });
-  await admin.disconnect();
   say(`  topics: ${created.length ? `created ${created.length}` : 'present'}`);
+  if (demo) {
+    // The demo watchlist goes onto the compacted topic once (entries keyed by id, so re-seeding is harmless).
+    const offsets = await admin.fetchTopicOffsets(topicNames(process.env.TOPIC_PREFIX ?? '').watchlist);
+    if (offsets.every((o) => o.high === o.low)) {
+      const lines = readFileSync(join(REPO_ROOT, 'infra/demo/watchlist.ndjson'), 'utf8').trim().split('\n');
+      const producer = kafka.producer({ idempotent: true });
+      await producer.connect();
+      const now = new Date().toISOString();
+      await producer.send({
+        topic: topicNames(process.env.TOPIC_PREFIX ?? '').watchlist,
+        acks: -1,
+        messages: lines.map((l) => {
+          const e = JSON.parse(l) as { entryId: string };
+          return { key: e.entryId, value: JSON.stringify({ ...e, version: 1, provenance: { source: 'seed', by: 'demo', at: now } }) };
+        }),
+      });
+      await producer.disconnect();
+      say(`  demo watchlist: ${lines.length} entries seeded`);
+    }
+  }
+  await admin.disconnect();
 
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -126,7 +146,7 @@ async function main(): Promise<void> {
   say(`  Kafka         ${kafkaBrokers.join(',')}`);
   say(`  Elasticsearch ${esUrl}`);
   for (const u of urls) say(u);
-  if (services.includes('console')) say(`  web console   http://127.0.0.1:${PORTS.console!.port}/`);
+  if (services.includes('console')) say(`  web console   http://127.0.0.1:${process.env.CONSOLE_PORT ?? PORTS.console!.port}/`);
   say(`  logs          .local/logs/<service>.log`);
   if (demo) {
     say('\n  demo accounts (also in demo-credentials.json):');
