@@ -122,6 +122,6 @@ export function runSync(command: string, args: string[], opts: { env?: NodeJS.Pr
 }
 
 /** True when `command` can be found on PATH. */
-export function onPath(command: string): boolean {
-  return spawnSync('sh', ['-c', `command -v "${command}"`], { stdio: 'ignore' }).status === 0;
+export function onPath(command: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  return spawnSync('/bin/sh', ['-c', `command -v "${command}"`], { stdio: 'ignore', env }).status === 0;
 }

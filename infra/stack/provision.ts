@@ -29,8 +29,8 @@ const JAVA_HINT = 'Install a JDK/JRE 17+ (Debian/Ubuntu: apt-get install -y open
 export function findJava(env: Record<string, string | undefined> = process.env): JavaRuntime {
   const candidates: string[] = [];
   for (const home of [env.STACK_JAVA_HOME, env.JAVA_HOME]) if (home) candidates.push(home);
-  if (onPath('java')) {
-    const onPathJava = runSync('sh', ['-c', 'command -v java']).output.trim();
+  if (onPath('java', env)) {
+    const onPathJava = runSync('/bin/sh', ['-c', 'command -v java'], { env }).output.trim();
     try {
       candidates.push(dirname(dirname(realpathSync(onPathJava))));
     } catch {

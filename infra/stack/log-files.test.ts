@@ -1,0 +1,26 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { lastLines, rotateLog, tailFile } from './log-files';
+
+describe('log files', () => {
+  it('tail returns the last lines, or everything when the file is shorter', () => {
+    expect(lastLines('a\nb\nc\n', 2)).toBe('b\nc');
+    expect(lastLines('a\nb', 5)).toBe('a\nb');
+    const file = join(mkdtempSync(join(tmpdir(), 'log-')), 'x.log');
+    writeFileSync(file, Array.from({ length: 1000 }, (_, i) => `line ${i}`).join('\n'));
+    expect(tailFile(file, 2)).toBe('line 998\nline 999');
+    expect(tailFile(join(file, 'missing'), 2)).toBe('');
+  });
+
+  it('keeps the previous run as .1 when a new run starts', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'log-')), 'x.log');
+    rotateLog(file);
+    expect(existsSync(`${file}.1`)).toBe(false);
+    writeFileSync(file, 'crash trace');
+    rotateLog(file);
+    expect(readFileSync(`${file}.1`, 'utf8')).toBe('crash trace');
+    expect(existsSync(file)).toBe(false);
+  });
+});
