@@ -1,17 +1,26 @@
+import type { Client } from '@elastic/elasticsearch';
 import type { FastifyInstance } from 'fastify';
 import type { Kafka } from 'kafkajs';
+import { Counter, Gauge } from 'prom-client';
+import type { Hit } from '../../../schemas/src';
+import { loadCheckpointRegistry, type CheckpointRegistry } from '../../../lib/checkpoints';
+import { createElasticsearch } from '../../../lib/elasticsearch';
 import { createHttpService } from '../../../lib/http-service';
-import { createMetrics } from '../../../lib/metrics';
 import { createKafka } from '../../../lib/kafka';
 import type { Logger } from '../../../lib/logger';
-import { loadCheckpointRegistry, type CheckpointRegistry } from '../../../lib/checkpoints';
+import { createMetrics } from '../../../lib/metrics';
+import { retry } from '../../../lib/retry';
 import { ensureTopics, topicNames } from '../../../infra/topics';
-import { createWatchlistIndex } from './simple-watchlist';
-import { createReferenceData } from './reference-loader';
-import { createEventWorker } from './event-worker';
-import { DEFAULT_RULES } from './default-rules';
 import type { RulesConfig } from './config';
-import { Counter } from 'prom-client';
+import { createCorrelateLogic } from './correlate-stage';
+import { createCorrelator } from './correlation/correlator';
+import { DEFAULT_RULES } from './default-rules';
+import { createJudgeLogic } from './judge-stage';
+import { createReferenceData } from './reference-loader';
+import { createRetroLogic } from './retro-stage';
+import { MINUTE_MS } from './rule-params';
+import { createTransactionalStage, type TransactionalStage } from './transactional-stage';
+import { createWatchlistIndex } from './simple-watchlist';
 
 export interface RulesService {
   app: FastifyInstance;
@@ -19,48 +28,83 @@ export interface RulesService {
   stop(): Promise<void>;
 }
 
-/** The rules service: watchlist + rule set in memory, events judged into hits and verdicts exactly once. */
-export function buildRules(config: RulesConfig, deps: { logger: Logger; kafka?: Kafka; registry?: CheckpointRegistry }): RulesService {
+/**
+ * The rules service: the whole watchlist and rule set in memory (from compacted topics), stage 1 judging
+ * events into hits and verdicts, stage 2 correlating sightings by event time, retro-hunts for new
+ * entries — each stage consume-transform-produce in Kafka transactions (exactly-once hits).
+ */
+export function buildRules(config: RulesConfig, deps: { logger: Logger; kafka?: Kafka; es?: Client; registry?: CheckpointRegistry }): RulesService {
   const log = deps.logger;
   const kafka = deps.kafka ?? createKafka({ brokers: config.KAFKA_BROKERS, clientId: `rules-${config.INSTANCE_ID}`, logger: log });
+  const es = deps.es ?? createElasticsearch(config.ES_URL);
   const topics = topicNames(config.TOPIC_PREFIX);
   const registry = deps.registry ?? loadCheckpointRegistry(config.CHECKPOINTS_FILE);
+  const groups = { judge: `${config.TOPIC_PREFIX}rules`, correlate: `${config.TOPIC_PREFIX}rules-correlate`, retro: `${config.TOPIC_PREFIX}rules-retro` };
+  const txnId = (stage: string) => `${config.TOPIC_PREFIX}rules-${config.INSTANCE_ID}-${stage}`;
+
   const watchlist = createWatchlistIndex();
-  const reference = createReferenceData({ kafka, topics, watchlist, defaults: DEFAULT_RULES, logger: log });
+  const reference = createReferenceData({ kafka, topics, watchlist, defaults: DEFAULT_RULES, retroGroupId: groups.retro, logger: log });
+  const rules = () => reference.enabledRules();
+
   const metrics = createMetrics('rules');
-  const hitsRaised = new Counter({ name: 'rules_hits_total', help: 'Hits raised or updated', labelNames: ['rule', 'severity'], registers: [metrics.registry] });
-  const worker = createEventWorker({
-    kafka,
-    topics,
-    groupId: `${config.TOPIC_PREFIX}rules`,
-    transactionalId: `${config.TOPIC_PREFIX}rules-${config.INSTANCE_ID}`,
-    watchlist,
-    reference,
-    registry,
-    logger: log,
-    onHits: (hits) => hits.forEach((h) => hitsRaised.inc({ rule: h.ruleId, severity: h.severity })),
+  const hitsTotal = new Counter({ name: 'rules_hits_total', help: 'Hit versions committed to the hits topic', labelNames: ['rule', 'severity'], registers: [metrics.registry] });
+  const onHits = (hits: Hit[]) => hits.forEach((h) => hitsTotal.inc({ rule: h.ruleId, severity: h.severity }));
+  new Gauge({ name: 'rules_watchlist_entries', help: 'Watchlist entries held in memory', registers: [metrics.registry], collect() { this.set(watchlist.size()); } });
+
+  let sightingsPartitions = 1;
+  const judge = createJudgeLogic({
+    kafka, logger: log, topics, registry, watchlist, rules, onHits,
+    seenWindowMs: config.SEEN_WINDOW_HOURS * 60 * MINUTE_MS,
+    tickEveryMs: config.WATERMARK_TICK_SECONDS * 1000,
+    sightingsPartitions: () => sightingsPartitions,
   });
+  const correlator = createCorrelator({ registry, latenessMs: config.ALLOWED_LATENESS_MINUTES * MINUTE_MS, lateHorizonMs: config.LATE_HORIZON_HOURS * 60 * MINUTE_MS });
+  const correlate = createCorrelateLogic({ kafka, logger: log, topics, correlator, rules, onHits });
+  const retro = createRetroLogic({ es, eventsIndex: `${config.ES_INDEX_PREFIX}events`, topics, registry, reference, rules, onHits });
+  new Gauge({ name: 'rules_correlation_keys', help: 'Subjects with correlation state in memory', registers: [metrics.registry], collect() { this.set(correlate.stats().keys); } });
+
+  const common = { kafka, logger: log, chunkSize: config.CHUNK_SIZE, transactionTimeoutMs: config.TRANSACTION_TIMEOUT_MS };
+  const stages: Record<'judge' | 'correlate' | 'retro', TransactionalStage> = {
+    judge: createTransactionalStage({ ...common, topic: topics.events, groupId: groups.judge, transactionalId: txnId('judge'), logic: judge }),
+    correlate: createTransactionalStage({ ...common, topic: topics.sightings, groupId: groups.correlate, transactionalId: txnId('correlate'), logic: correlate }),
+    retro: createTransactionalStage({ ...common, topic: topics.watchlist, groupId: groups.retro, transactionalId: txnId('retro'), logic: retro, fromBeginning: false }),
+  };
+  const running = config.RULES_STAGES.map((s) => stages[s]);
+
   let ready = false;
-  const app = createHttpService({ logger: log, metrics, isReady: () => ready });
-  app.get('/api/v1/rules/stats', async () => ({ watchlistEntries: watchlist.size(), ...worker.stats() }));
+  const app = createHttpService({ logger: log, metrics, isReady: () => ready && running.every((s) => s.healthy()) });
+  app.get('/api/v1/rules/stats', { schema: { hide: true } }, async () => ({
+    watchlistEntries: watchlist.size(),
+    rules: reference.allRules().length,
+    judge: judge.stats(),
+    correlate: correlate.stats(),
+    retro: retro.stats(),
+  }));
 
   return {
     app,
     async start() {
       const admin = kafka.admin();
       await admin.connect();
-      await ensureTopics(admin, { prefix: config.TOPIC_PREFIX, brokers: (await admin.describeCluster()).brokers.length });
-      await admin.disconnect();
+      try {
+        const brokers = (await admin.describeCluster()).brokers.length;
+        await ensureTopics(admin, { prefix: config.TOPIC_PREFIX, brokers });
+        const meta = await retry(() => admin.fetchTopicMetadata({ topics: [topics.sightings] }));
+        sightingsPartitions = meta.topics[0]?.partitions.length ?? 1;
+      } finally {
+        await admin.disconnect();
+      }
       await reference.start();
-      await worker.start();
+      for (const s of running) await s.start();
       ready = true;
-      log.info({ entries: watchlist.size() }, 'rules ready');
+      log.info({ entries: watchlist.size(), rules: reference.allRules().length, stages: config.RULES_STAGES }, 'rules ready');
     },
     async stop() {
       ready = false;
       await app.close();
-      await worker.stop();
+      for (const s of running) await s.stop();
       await reference.stop();
+      if (!deps.es) await es.close();
     },
   };
 }

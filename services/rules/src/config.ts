@@ -5,9 +5,25 @@ export const RulesEnv = z.object({
   ...platformEnv,
   RULES_PORT: port(8081),
   CHECKPOINTS_FILE: z.string().default('infra/demo/checkpoints.json'),
-  /** Stable per instance so a restarted instance fences its predecessor's open transaction. */
+  /** Stable per instance: its transactional ids are derived from it, so a restarted instance fences its predecessor. */
   INSTANCE_ID: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).default('rules-1'),
-  SEEN_WINDOW_HOURS: z.coerce.number().min(1).max(24 * 30).default(168),
+  /** Which stages this process runs (all by default; split them to scale or isolate). */
+  RULES_STAGES: z
+    .string()
+    .default('judge,correlate,retro')
+    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(['judge', 'correlate', 'retro'])).min(1)),
+  /** How long judged event ids are remembered to drop duplicates (rebuilt by replay on assignment). */
+  SEEN_WINDOW_HOURS: z.coerce.number().min(0.01).max(24 * 30).default(24),
+  /** Watermark = highest event time seen − this; 逢嫌必检 reports an obligation only once the watermark passed its deadline. */
+  ALLOWED_LATENESS_MINUTES: z.coerce.number().min(0).max(24 * 60).default(10),
+  /** How far behind the watermark a late event still finds the history it belongs to (state kept beyond the longest window). */
+  LATE_HORIZON_HOURS: z.coerce.number().min(0).max(24 * 30).default(24),
+  /** Watermark ticks to every sightings partition whenever event time advanced this much. */
+  WATERMARK_TICK_SECONDS: z.coerce.number().min(1).max(3600).default(60),
+  /** Records per transaction: small keeps the officer's verdict fast; large raises throughput. */
+  CHUNK_SIZE: z.coerce.number().int().min(1).max(10_000).default(200),
+  TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(900_000).default(15_000),
 });
 export type RulesConfig = z.infer<typeof RulesEnv>;
 export const loadRulesConfig = (env: Record<string, string | undefined>): RulesConfig => loadConfig(RulesEnv, env);

@@ -3,78 +3,140 @@ import type { Consumer, Kafka } from 'kafkajs';
 import { RuleSchema, WatchlistEntrySchema, type Rule } from '../../../schemas/src';
 import type { Logger } from '../../../lib/logger';
 import { retry } from '../../../lib/retry';
-import type { WatchlistIndex } from './simple-watchlist';
+import { parseJson } from './dead-letter';
+import type { WatchlistStore } from './watchlist-port';
 
 export interface ReferenceData {
-  /** Resolves once both compacted topics were read to the end offsets seen at start. */
+  /** Seeds the default rules into an empty `rules.v1`, then resolves once both compacted topics were read to the end offsets seen at start. */
   start(): Promise<void>;
   stop(): Promise<void>;
-  enabledRules(): Map<Rule['kind'], Rule>;
+  enabledRules(): Rule[];
   allRules(): Rule[];
   isCaughtUp(): boolean;
+  /** Next watchlist offset this instance has applied, per partition. */
+  watchlistPosition(partition: number): bigint;
+  /**
+   * True if the watchlist record at partition/offset introduced an entry id or changed its key, and
+   * arrived after the retro-hunt group last committed (a new entry, not the initial load).
+   */
+  isIntroduction(partition: number, offset: string): boolean;
 }
 
+const MAX_INTRODUCTIONS = 100_000;
+
 /**
- * Every instance holds the whole watchlist and rule set: it reads the compacted topics from the start with
- * a group of its own, then keeps applying changes as they arrive (within the consumer's poll interval).
+ * Every instance holds the whole watchlist and rule set: it reads both compacted topics from the start with
+ * a consumer group of its own, then keeps applying changes as they arrive (well within a second).
  */
-export function createReferenceData(deps: { kafka: Kafka; topics: { watchlist: string; rules: string }; watchlist: WatchlistIndex; defaults: Rule[]; logger: Logger; onNewEntry?: (entryId: string) => void }): ReferenceData {
+export function createReferenceData(deps: {
+  kafka: Kafka;
+  topics: { watchlist: string; rules: string };
+  watchlist: WatchlistStore;
+  defaults: readonly Rule[];
+  /** The retro-hunt group, whose committed offsets separate new entries from ones already hunted. */
+  retroGroupId: string;
+  logger: Logger;
+}): ReferenceData {
   const log = deps.logger.child({ component: 'reference-data' });
-  const rules = new Map<string, Rule>(deps.defaults.map((r) => [r.ruleId, r]));
+  const rules = new Map<string, Rule>();
+  const positions = new Map<number, bigint>();
+  const introductions = new Set<string>();
+  let retroFrom = new Map<number, bigint>();
   let consumer: Consumer | undefined;
   let caughtUp = false;
+
+  const seedIfEmpty = async (ends: Array<{ partition: number; high: string; low: string }>) => {
+    if (ends.some((p) => BigInt(p.high) > BigInt(p.low))) return false;
+    const producer = deps.kafka.producer({ idempotent: true });
+    await producer.connect();
+    try {
+      await producer.send({ topic: deps.topics.rules, acks: -1, messages: deps.defaults.map((r) => ({ key: r.ruleId, value: JSON.stringify({ ...r, updatedBy: 'rules-service (default)' }) })) });
+    } finally {
+      await producer.disconnect();
+    }
+    log.info({ rules: deps.defaults.length }, 'rules topic was empty: default rule set seeded');
+    return true;
+  };
+
+  const applyWatchlist = (partition: number, offset: string, key: string, value: Buffer | null) => {
+    positions.set(partition, BigInt(offset) + 1n);
+    if (!value) {
+      deps.watchlist.remove(key);
+      return;
+    }
+    const parsed = WatchlistEntrySchema.safeParse(parseJson(value.toString()));
+    if (!parsed.success) {
+      log.warn({ partition, offset }, 'invalid watchlist entry skipped');
+      return;
+    }
+    const entry = parsed.data;
+    const before = deps.watchlist.get(entry.entryId);
+    const from = retroFrom.get(partition);
+    if ((caughtUp || (from !== undefined && BigInt(offset) >= from)) && (!before || before.key !== entry.key || before.kind !== entry.kind)) {
+      introductions.add(`${partition}:${offset}`);
+      if (introductions.size > MAX_INTRODUCTIONS) introductions.delete(introductions.values().next().value!);
+    }
+    deps.watchlist.upsert(entry);
+  };
 
   return {
     isCaughtUp: () => caughtUp,
     allRules: () => [...rules.values()],
-    enabledRules: () => new Map([...rules.values()].filter((r) => r.enabled).map((r) => [r.kind, r])),
+    enabledRules: () => [...rules.values()].filter((r) => r.enabled),
+    watchlistPosition: (p) => positions.get(p) ?? 0n,
+    isIntroduction: (p, o) => introductions.has(`${p}:${o}`),
     async start() {
       const admin = deps.kafka.admin();
       await admin.connect();
       const ends = new Map<string, bigint>();
-      for (const topic of [deps.topics.watchlist, deps.topics.rules]) {
-        for (const p of await retry(() => admin.fetchTopicOffsets(topic))) if (BigInt(p.high) > BigInt(p.low)) ends.set(`${topic}:${p.partition}`, BigInt(p.high) - 1n);
+      try {
+        let ruleOffsets = await retry(() => admin.fetchTopicOffsets(deps.topics.rules));
+        if (await seedIfEmpty(ruleOffsets)) ruleOffsets = await retry(() => admin.fetchTopicOffsets(deps.topics.rules));
+        const wlOffsets = await retry(() => admin.fetchTopicOffsets(deps.topics.watchlist));
+        for (const [topic, offsets] of [[deps.topics.rules, ruleOffsets], [deps.topics.watchlist, wlOffsets]] as const)
+          for (const p of offsets) if (BigInt(p.high) > BigInt(p.low)) ends.set(`${topic}:${p.partition}`, BigInt(p.high) - 1n);
+        const [retro] = await admin.fetchOffsets({ groupId: deps.retroGroupId, topics: [deps.topics.watchlist] });
+        retroFrom = new Map((retro?.partitions ?? []).filter((p) => BigInt(p.offset) >= 0n).map((p) => [p.partition, BigInt(p.offset)]));
+      } finally {
+        await admin.disconnect();
       }
-      await admin.disconnect();
+      const started = Date.now();
       let resolve!: () => void;
       const done = new Promise<void>((r) => (resolve = r));
       const check = () => {
-        if (!caughtUp && ends.size === 0) {
-          caughtUp = true;
-          log.info({ entries: deps.watchlist.size(), rules: rules.size }, 'watchlist and rules loaded');
-          resolve();
-        }
+        if (caughtUp || ends.size > 0) return;
+        caughtUp = true;
+        log.info({ entries: deps.watchlist.size(), rules: rules.size, ms: Date.now() - started }, 'watchlist and rules loaded');
+        resolve();
       };
-      consumer = deps.kafka.consumer({ groupId: `rules-reference-${randomUUID()}`, maxWaitTimeInMs: 200, maxBytes: 20 * 1024 * 1024 });
+      consumer = deps.kafka.consumer({ groupId: `rules-reference-${randomUUID()}`, maxWaitTimeInMs: 200, maxBytes: 50 * 1024 * 1024, readUncommitted: false });
+      const reached = (topic: string, partition: number, lastOffset: string) => {
+        const want = ends.get(`${topic}:${partition}`);
+        if (want !== undefined && BigInt(lastOffset) >= want) ends.delete(`${topic}:${partition}`);
+      };
+      // Batches holding only transaction markers (trace-back entries are written transactionally) reach no handler.
+      consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+        reached(payload.topic, payload.partition, payload.lastOffset);
+        check();
+      });
       await consumer.connect();
       await consumer.subscribe({ topics: [deps.topics.watchlist, deps.topics.rules], fromBeginning: true });
       await consumer.run({
         autoCommit: false,
-        eachBatch: async ({ batch }) => {
+        eachBatch: async ({ batch, heartbeat }) => {
           for (const m of batch.messages) {
             const key = m.key?.toString() ?? '';
-            if (batch.topic === deps.topics.watchlist) {
-              if (!m.value) {
-                deps.watchlist.remove(key);
-                continue;
-              }
-              const parsed = WatchlistEntrySchema.safeParse(safeJson(m.value.toString()));
-              if (!parsed.success) {
-                log.warn({ key }, 'invalid watchlist entry skipped');
-                continue;
-              }
-              const isNew = caughtUp && !deps.watchlist.get(parsed.data.entryId);
-              deps.watchlist.upsert(parsed.data);
-              if (isNew) deps.onNewEntry?.(parsed.data.entryId);
-            } else if (m.value) {
-              const parsed = RuleSchema.safeParse(safeJson(m.value.toString()));
+            if (batch.topic === deps.topics.watchlist) applyWatchlist(batch.partition, m.offset, key, m.value);
+            else if (!m.value) rules.delete(key);
+            else {
+              const parsed = RuleSchema.safeParse(parseJson(m.value.toString()));
               if (parsed.success) rules.set(parsed.data.ruleId, parsed.data);
-              else log.warn({ key }, 'invalid rule skipped');
+              else log.warn({ ruleId: key }, 'invalid rule skipped');
             }
           }
-          const want = ends.get(`${batch.topic}:${batch.partition}`);
-          if (want !== undefined && BigInt(batch.lastOffset()) >= want) ends.delete(`${batch.topic}:${batch.partition}`);
+          reached(batch.topic, batch.partition, batch.lastOffset());
           check();
+          await heartbeat();
         },
       });
       check();
@@ -84,12 +146,4 @@ export function createReferenceData(deps: { kafka: Kafka; topics: { watchlist: s
       await consumer?.disconnect();
     },
   };
-}
-
-function safeJson(s: string): unknown {
-  try {
-    return JSON.parse(s);
-  } catch {
-    return undefined;
-  }
 }

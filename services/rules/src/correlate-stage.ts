@@ -1,0 +1,105 @@
+import type { Kafka, Message } from 'kafkajs';
+import type { Hit, Rule } from '../../../schemas/src';
+import type { Logger } from '../../../lib/logger';
+import type { Correlator, CorrelationOutput } from './correlation/correlator';
+import { newPartitionState, type PartitionState } from './correlation/partition-state';
+import { deadLetter, describeIssues, parseJson } from './dead-letter';
+import { replayPartitions } from './partition-replay';
+import { SightingSchema, WATERMARK_KEY, WatermarkTickSchema } from './sighting';
+import type { StageLogic, TopicMessages } from './transactional-stage';
+
+export interface CorrelateStats {
+  sightings: number;
+  hits: number;
+  entries: number;
+  deadLetters: number;
+  keys: number;
+}
+
+const EVICT_EVERY_MS = 60_000;
+
+/**
+ * Stage 2 (group `rules-correlate`): event-time state per subject key over `sightings.v1`; emits
+ * correlation hits and trace-back watchlist entries in the caller's transaction. State of a newly
+ * assigned partition is rebuilt by replaying its sightings from now − (longest window + late horizon).
+ */
+export function createCorrelateLogic(deps: {
+  kafka: Kafka;
+  logger: Logger;
+  topics: { sightings: string; hits: string; watchlist: string; deadLetters: string };
+  correlator: Correlator;
+  rules: () => readonly Rule[];
+  onHits?: (hits: Hit[]) => void;
+}): StageLogic & { stats(): CorrelateStats } {
+  const states = new Map<number, PartitionState & { evictedAt: number }>();
+  /** Hits of the chunk in flight, reported to `onHits` once its transaction committed. */
+  const uncommitted = new Map<number, Hit[]>();
+  const stats = { sightings: 0, hits: 0, entries: 0, deadLetters: 0 };
+  const stateFor = (p: number) => {
+    let st = states.get(p);
+    if (!st) states.set(p, (st = { ...newPartitionState(), evictedAt: Date.now() }));
+    return st;
+  };
+
+  const apply = (st: PartitionState, key: string | undefined, raw: string, rules: readonly Rule[], now: Date, out?: CorrelationOutput): string | undefined => {
+    const json = parseJson(raw);
+    if (key === WATERMARK_KEY) {
+      const tick = WatermarkTickSchema.safeParse(json);
+      if (!tick.success) return json === undefined ? 'not JSON' : describeIssues(tick.error.issues);
+      deps.correlator.advance(st, tick.data.watermark, now);
+      return undefined;
+    }
+    const s = SightingSchema.safeParse(json);
+    if (!s.success) return json === undefined ? 'not JSON' : describeIssues(s.error.issues);
+    deps.correlator.observe(st, s.data, rules, now, out);
+    return undefined;
+  };
+
+  return {
+    stats: () => ({ ...stats, keys: [...states.values()].reduce((n, s) => n + s.keys.size, 0) }),
+    drop: (p) => void states.delete(p),
+    process(p, messages, now) {
+      const st = stateFor(p);
+      const rules = deps.rules();
+      const out: CorrelationOutput = { hits: [], entries: [] };
+      const dead: Message[] = [];
+      for (const m of messages) {
+        const raw = m.value?.toString() ?? '';
+        const problem = apply(st, m.key?.toString(), raw, rules, now, out);
+        if (problem) dead.push(deadLetter({ topic: deps.topics.sightings, partition: p, offset: m.offset, raw }, problem, now));
+        else stats.sightings++;
+      }
+      deps.correlator.flush(st, rules, now, out);
+      if (now.getTime() - st.evictedAt > EVICT_EVERY_MS) {
+        deps.correlator.evict(st, rules);
+        st.evictedAt = now.getTime();
+      }
+      uncommitted.set(p, out.hits);
+      stats.hits += out.hits.length;
+      stats.entries += out.entries.length;
+      stats.deadLetters += dead.length;
+      const outputs: TopicMessages[] = [
+        { topic: deps.topics.hits, messages: out.hits.map((h) => ({ key: h.hitId, value: JSON.stringify(h) })) },
+        { topic: deps.topics.watchlist, messages: out.entries.map((e) => ({ key: e.entryId, value: JSON.stringify(e) })) },
+        { topic: deps.topics.deadLetters, messages: dead },
+      ];
+      return outputs;
+    },
+    committed(p) {
+      const hits = uncommitted.get(p);
+      uncommitted.delete(p);
+      if (hits?.length) deps.onHits?.(hits);
+    },
+    async rebuild(ranges, heartbeat) {
+      const rules = deps.rules();
+      for (const r of ranges) stateFor(r.partition);
+      await replayPartitions(
+        { kafka: deps.kafka, topic: deps.topics.sightings, logger: deps.logger },
+        { fromTimestamp: Date.now() - deps.correlator.retentionMs(rules), ranges, heartbeat },
+        (p, m) => void apply(stateFor(p), m.key?.toString(), m.value?.toString() ?? '', rules, new Date(Number(m.timestamp) || Date.now())),
+      );
+      // Obligations the live run already reported are marked reported again, without emitting.
+      for (const r of ranges) deps.correlator.flush(stateFor(r.partition), rules, new Date());
+    },
+  };
+}
