@@ -25,16 +25,20 @@ export interface EventPublisher {
  */
 export function createEventPublisher(deps: { kafka: Kafka; topic: string; logger: Logger; sendTimeoutMs?: number }): EventPublisher {
   const log = deps.logger.child({ component: 'publisher' });
-  const producer: Producer = deps.kafka.producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
-    allowAutoTopicCreation: false,
-    // ≈ 6 s of retries: rides out a leader election, then answers 503 rather than keeping a terminal waiting.
-    retry: { retries: 6, initialRetryTime: 100, maxRetryTime: 2_000 },
-  });
+  const newProducer = (): Producer => {
+    const p = deps.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      // ≈ 6 s of retries: rides out a leader election, then answers 503 rather than keeping a terminal waiting.
+      retry: { retries: 6, initialRetryTime: 100, maxRetryTime: 2_000 },
+    });
+    p.on(p.events.CONNECT, () => void (connected = true));
+    p.on(p.events.DISCONNECT, () => void (connected = false));
+    return p;
+  };
   let connected = false;
-  producer.on(producer.events.CONNECT, () => void (connected = true));
-  producer.on(producer.events.DISCONNECT, () => void (connected = false));
+  let producer: Producer = newProducer();
 
   type Pending = { events: OutgoingEvent[]; resolve: () => void; reject: (e: unknown) => void };
   let queue: Pending[] = [];
@@ -43,8 +47,18 @@ export function createEventPublisher(deps: { kafka: Kafka; topic: string; logger
   const flush = async (): Promise<void> => {
     if (inFlight || queue.length === 0) return;
     inFlight = true;
-    const batch = queue;
-    queue = [];
+    // One produce request stays well under the broker's 1 MB record-batch limit: whole requests are packed
+    // until the next would pass MAX_SEND_BYTES (a single larger request still goes alone).
+    let bytes = 0;
+    let take = 0;
+    while (take < queue.length) {
+      const size = queue[take]!.events.reduce((n, e) => n + e.value.length + 200, 0);
+      if (take > 0 && bytes + size > MAX_SEND_BYTES) break;
+      bytes += size;
+      take++;
+    }
+    const batch = queue.slice(0, take);
+    queue = queue.slice(take);
     const messages: Message[] = batch.flatMap((p) =>
       p.events.map((e) => ({ key: e.checkpointId, value: e.value, headers: { 'event-id': e.eventId, 'body-sha256': e.bodyHash } })),
     );
@@ -59,10 +73,20 @@ export function createEventPublisher(deps: { kafka: Kafka; topic: string; logger
         retryAfterSeconds: 2,
       });
       for (const p of batch) p.reject(appErr);
+      // After a failed send kafkajs' idempotent producer can be left with sequence numbers the broker no
+      // longer accepts (OUT_OF_ORDER_SEQUENCE_NUMBER on every later send): always start a fresh producer.
+      await resetProducer();
     } finally {
       inFlight = false;
       if (queue.length) void flush();
     }
+  };
+
+  const resetProducer = async () => {
+    const old = producer;
+    producer = newProducer();
+    await old.disconnect().catch(() => undefined);
+    await producer.connect().catch((err: unknown) => log.warn({ err }, 'reconnect after producer reset failed; next send retries'));
   };
 
   return {
@@ -86,6 +110,8 @@ export function createEventPublisher(deps: { kafka: Kafka; topic: string; logger
 }
 
 class SendTimeout extends Error {}
+
+const MAX_SEND_BYTES = 700 * 1024;
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
