@@ -1,11 +1,8 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Kafka, Producer } from 'kafkajs';
 import type { Client } from '@elastic/elasticsearch';
 import websocket from '@fastify/websocket';
-import fastifyStatic from '@fastify/static';
-import type { WatchlistEntry } from '../../../schemas/src';
+import { RuleSchema, WatchlistEntrySchema, type Rule, type WatchlistEntry } from '../../../schemas/src';
 import { createHttpService } from '../../../lib/http-service';
 import { createMetrics } from '../../../lib/metrics';
 import { createKafka } from '../../../lib/kafka';
@@ -15,79 +12,109 @@ import { registerDocs } from '../../../lib/openapi';
 import { createTokenService, type TokenService } from '../../../lib/auth/tokens';
 import { createAccountStore, loadAccountsFile, type AccountStore } from '../../../lib/auth/accounts';
 import { registerLoginRoute } from '../../../lib/auth/login-route';
-import { authorize } from '../../../lib/auth/authenticate';
 import { loadCheckpointRegistry, type CheckpointRegistry } from '../../../lib/checkpoints';
 import { topicNames } from '../../../infra/topics';
-import { createHitStore } from './hit-store';
+import { DEFAULT_RULES } from '../../rules/src/default-rules';
+import { createAuditTrail, type AuditEntry, type AuditTrail } from './audit';
+import { createBacktestRunner } from './backtest-runner';
+import { createCompactedView, parseJsonWith } from './compacted-view';
+import { createHitStore, type HitStore } from './hit-store';
+import { createHitWorkflow } from './hit-workflow';
 import { registerLiveFeed } from './live-feed';
+import { registerAuditRoutes } from './routes-audit';
 import { registerHitRoutes } from './routes-hits';
-import { registerSearchRoutes } from './routes-search';
+import { registerReferenceRoutes } from './routes-reference';
+import { registerRuleRoutes } from './routes-rules';
 import { registerWatchlistRoutes } from './routes-watchlist';
-import { startWatchlistView } from './watchlist-view';
-import { createAuditTrail } from './audit-trail';
-import { ROUTE_ROLES } from './access';
+import { registerSearchRoutes } from './search';
+import { createWatchlistImporter } from './watchlist-import';
+import { registerWebConsole } from './web-static';
+import { registerWebSecurity } from './web-security';
 import type { ConsoleConfig } from './config';
+
+export interface ConsoleDeps {
+  logger: Logger;
+  kafka?: Kafka;
+  es?: Client;
+  tokens?: TokenService;
+  accounts?: AccountStore;
+  checkpoints?: CheckpointRegistry;
+}
 
 export interface ConsoleService {
   app: FastifyInstance;
+  store: HitStore;
+  audit: AuditTrail;
+  /** Connects, reads the hit log, watchlist and rules; `/readyz` is green afterwards. */
   start(): Promise<void>;
   stop(): Promise<void>;
 }
 
-/** The command console: live feed, hit workflow, investigator search, watchlist admin, the web console. */
-export function buildConsole(config: ConsoleConfig, deps: { logger: Logger; kafka?: Kafka; es?: Client; tokens?: TokenService; accounts?: AccountStore; checkpoints?: CheckpointRegistry }): ConsoleService {
+/** The command console: live feed, hit workflow, watchlist and rules admin, audit, search, the web console. */
+export function buildConsole(config: ConsoleConfig, deps: ConsoleDeps): ConsoleService {
   const log = deps.logger;
-  const kafka = deps.kafka ?? createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'console', logger: log });
+  const kafka = deps.kafka ?? createKafka({ brokers: config.KAFKA_BROKERS, clientId: `console-${config.INSTANCE_ID}`, logger: log });
   const es = deps.es ?? createElasticsearch(config.ES_URL);
   const topics = topicNames(config.TOPIC_PREFIX);
   const tokens = deps.tokens ?? createTokenService({ secret: config.AUTH_SECRET, ttlSeconds: config.TOKEN_TTL_SECONDS });
   const accounts = deps.accounts ?? createAccountStore(loadAccountsFile(config.ACCOUNTS_FILE));
   const checkpoints = deps.checkpoints ?? loadCheckpointRegistry(config.CHECKPOINTS_FILE);
+  const metrics = createMetrics('console');
   const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-  const store = createHitStore({ kafka, topics, logger: log });
-  const audit = createAuditTrail({ producer, topic: topics.audit, logger: log });
-  const watchlist = new Map<string, WatchlistEntry>();
-  let stopView: (() => Promise<void>) | undefined;
+
+  const store = createHitStore({ kafka, topics, lookbackMs: config.HIT_LOOKBACK_DAYS * 86_400_000, logMaxFrames: config.LIVE_LOG_MAX_FRAMES, instanceId: config.INSTANCE_ID, logger: log });
+  const audit = createAuditTrail({ producer, topic: topics.audit, instanceId: config.INSTANCE_ID, logger: log });
+  const watchlist = createCompactedView<WatchlistEntry>({ kafka, topic: topics.watchlist, parse: parseJsonWith(WatchlistEntrySchema), logger: log, name: 'watchlist' });
+  const rules = createCompactedView<Rule>({ kafka, topic: topics.rules, parse: parseJsonWith(RuleSchema), logger: log, name: 'rules' });
+  const workflow = createHitWorkflow({ store, producer, checkpoints, audit, logger: log, confirmTimeoutMs: config.ACTION_CONFIRM_TIMEOUT_MS, escalateAfterMs: config.ESCALATE_AFTER_MS, escalationScanMs: config.ESCALATION_SCAN_MS });
+  const importer = createWatchlistImporter({ producer, topic: topics.watchlist, view: watchlist, audit, batchSize: config.IMPORT_BATCH_SIZE, limitBytes: config.IMPORT_LIMIT_BYTES, logger: log });
   let ready = false;
 
-  const app = createHttpService({ logger: log, metrics: createMetrics('console'), bodyLimit: 64 * 1024 * 1024, isReady: () => ready && store.isCaughtUp() });
-  registerDocs(app, { title: 'Checkpoint command console', version: '1.0.0' });
+  const app = createHttpService({ logger: log, metrics, bodyLimit: config.BODY_LIMIT_BYTES, isReady: () => ready && store.isCaughtUp() && store.isHealthy() });
+  if (config.DOCS_ENABLED) registerDocs(app, { title: 'Checkpoint command console', version: '1.0.0' });
+  registerWebSecurity(app, { corsOrigins: config.CORS_ORIGINS });
   void app.register(websocket, { options: { maxPayload: 64 * 1024 } });
-  void app.register(async (scoped) => {
-    registerLoginRoute(scoped, { accounts, tokens, onLogin: (e) => audit.record({ actor: e.username, role: accounts.find(e.username)?.role ?? 'unknown', action: e.ok ? 'login' : 'login_failed', details: { ip: e.ip, ...(e.reason ? { reason: e.reason } : {}) } }) });
-    scoped.get('/api/v1/me', async (req) => {
-      const p = authorize(tokens, req, ROUTE_ROLES.reference);
-      return { username: p.sub, role: p.role, jurisdiction: p.jur, ...(p.cp ? { checkpointId: p.cp } : {}) };
+  void app.register(async (api) => {
+    registerLoginRoute(api, {
+      accounts,
+      tokens,
+      onLogin: (e) => void audit.record({ actor: e.username, role: accounts.find(e.username)?.role ?? 'unknown', action: e.ok ? 'login' : 'login_failed', details: { ip: e.ip, ...(e.reason ? { reason: e.reason } : {}) } }),
     });
-    scoped.get('/api/v1/checkpoints', async (req) => {
-      authorize(tokens, req, ROUTE_ROLES.reference);
-      return { items: checkpoints.all(), corridors: checkpoints.corridors() };
+    registerReferenceRoutes(api, { tokens, checkpoints });
+    registerLiveFeed(api, { store, kafka, tokens, heartbeatMs: config.HEARTBEAT_MS, slowClientBytes: config.SLOW_CLIENT_BYTES, slowClientGraceMs: config.SLOW_CLIENT_GRACE_MS, closeGraceMs: config.WS_CLOSE_GRACE_MS, registry: metrics.registry, logger: log });
+    registerHitRoutes(api, { store, workflow, tokens, es, indexPrefix: config.ES_INDEX_PREFIX, watchlist, audit, logger: log });
+    registerWatchlistRoutes(api, { tokens, producer, topic: topics.watchlist, view: watchlist, importer, audit });
+    registerRuleRoutes(api, {
+      tokens,
+      producer,
+      topic: topics.rules,
+      view: rules,
+      defaults: DEFAULT_RULES,
+      backtest: createBacktestRunner({ es, indexPrefix: config.ES_INDEX_PREFIX, registry: checkpoints, watchlist: () => watchlist.values(), maxEvents: config.BACKTEST_MAX_EVENTS }),
+      audit,
     });
-    registerLiveFeed(scoped, { store, tokens, heartbeatMs: config.HEARTBEAT_MS, slowClientBytes: config.SLOW_CLIENT_BYTES, logger: log });
-    registerHitRoutes(scoped, { store, tokens, producer, hitUpdatesTopic: topics.hitUpdates, audit: (r) => audit.record(r) });
-    registerSearchRoutes(scoped, { es, indexPrefix: config.ES_INDEX_PREFIX, tokens, checkpoints, audit: (r) => audit.record(r) });
-    registerWatchlistRoutes(scoped, { tokens, producer, topic: topics.watchlist, view: watchlist, audit: (r) => audit.record(r) });
+    registerAuditRoutes(api, { tokens, es, indexPrefix: config.ES_INDEX_PREFIX, audit });
+    registerSearchRoutes(api, { es, indexPrefix: config.ES_INDEX_PREFIX, tokens, checkpoints, audit: (r: AuditEntry) => void audit.record(r) });
   });
-  const dashboard = resolve(config.DASHBOARD_DIR);
-  if (existsSync(dashboard)) void app.register(fastifyStatic, { root: dashboard, prefix: '/', index: ['index.html'] });
-  const chartJs = resolve('node_modules/chart.js/dist');
-  if (existsSync(chartJs)) void app.register(fastifyStatic, { root: chartJs, prefix: '/vendor/chart.js/', decorateReply: false });
+  registerWebConsole(app, { dir: config.DASHBOARD_DIR });
 
   return {
     app,
+    store,
+    audit,
     async start() {
       await producer.connect();
-      stopView = await startWatchlistView(kafka, topics.watchlist, watchlist);
-      await store.start();
+      await Promise.all([watchlist.start(), rules.start(), store.start()]);
+      workflow.start();
       ready = true;
-      log.info({ hits: store.all().length }, 'console ready');
+      log.info({ hits: store.size(), watchlist: watchlist.size(), auditChain: audit.chainId }, 'console ready');
     },
     async stop() {
       ready = false;
       await app.close();
-      await audit.flush();
-      await store.stop();
-      await stopView?.();
+      await workflow.stop();
+      await audit.flush(5_000);
+      await Promise.all([store.stop(), watchlist.stop(), rules.stop()]);
       await producer.disconnect();
     },
   };

@@ -3,124 +3,238 @@ import type { Consumer, Kafka } from 'kafkajs';
 import { HitSchema, type Hit } from '../../../schemas/src';
 import type { Logger } from '../../../lib/logger';
 import { retry } from '../../../lib/retry';
-import type { Positions } from './cursor';
-
-export interface Frame {
-  type: 'hit' | 'hit.updated';
-  /** `h:<partition>` for the hits topic, `u:<partition>` for hit updates. */
-  key: string;
-  offset: string;
-  hit: Hit;
-  /** Positions after this frame: the cursor a client holds once it has it. */
-  cursor: Positions;
-}
+import { positionKey, type Positions, type TopicTag } from './cursor';
+import { createFrameLog, type FrameLog } from './frame-log';
+import { applyRulesRecord, applyUpdateRecord, UPDATE_HEADERS, type ApplyOutcome, type HitState, type UpdateKind } from './hit-merge';
 
 export interface HitStore {
+  /** Reads both topics from now − look-back; resolves once caught up with their ends as of start. */
   start(): Promise<void>;
   stop(): Promise<void>;
   isCaughtUp(): boolean;
+  isHealthy(): boolean;
   get(hitId: string): Hit | undefined;
-  all(): Hit[];
-  positions(): Positions;
-  /** Frames after a cursor, in the order this store consumed them (per-partition Kafka order). */
-  framesAfter(cursor: Positions): Frame[];
-  onFrame(listener: (f: Frame) => void): () => void;
-  /** Applies a version this instance just wrote, so its own answer and GETs see it at once. */
-  applyLocal(hit: Hit): void;
+  /** Workflow records applied to a hit so far (the number the next one must claim, minus one). */
+  workflowSeq(hitId: string): number;
+  all(): IterableIterator<Hit>;
+  size(): number;
+  log: FrameLog;
+  /** Called after each consumed batch that added frames (subscribers then pull from the log). */
+  onFrames(listener: () => void): () => void;
+  /**
+   * Called (once caught up) for a hit whose latest record is a rules update to a hit with workflow state:
+   * Elasticsearch (indexed by version) would show the rules' view; a repair record puts the merge there.
+   */
+  onRepairNeeded(listener: (hitId: string) => void): () => void;
+  /** This writer's id, put on every hit-updates record it writes, so it can learn their fate. */
+  writerId: string;
+  /** How the log judged a hit-updates record this instance wrote, once consumed (or `timeout`). */
+  outcomeOf(partition: number, offset: string, timeoutMs: number): Promise<ApplyOutcome | 'timeout'>;
+  topics: { hits: string; hitUpdates: string };
 }
 
-const MAX_FRAMES = 500_000;
+const OWN_OUTCOMES_MAX = 10_000;
 
 /**
- * The console's view of hits, rebuilt from Kafka at every start (hits + hit updates, read committed,
- * latest version wins), and the ordered frame log the live feed replays from.
+ * The console's view of hits: `hits.v1` and `hit-updates.v1` (read committed) from now − look-back into
+ * memory, folded per hit (see hit-merge), and the frame log the live feed serves. Rebuilt at every start;
+ * holds no state of its own that Kafka does not.
  */
-export function createHitStore(deps: { kafka: Kafka; topics: { hits: string; hitUpdates: string }; logger: Logger }): HitStore {
+export function createHitStore(deps: { kafka: Kafka; topics: { hits: string; hitUpdates: string }; lookbackMs: number; logMaxFrames: number; instanceId: string; logger: Logger }): HitStore {
   const log = deps.logger.child({ component: 'hit-store' });
-  const hits = new Map<string, Hit>();
-  const frames: Frame[] = [];
-  const positions: Positions = {};
-  const listeners = new Set<(f: Frame) => void>();
+  const states = new Map<string, HitState>();
+  const frameListeners = new Set<() => void>();
+  const repairListeners = new Set<(hitId: string) => void>();
+  const pendingRepair = new Set<string>();
+  const writerId = `${deps.instanceId}-${randomUUID().slice(0, 8)}`;
+  const ownOutcomes = new Map<string, ApplyOutcome>();
+  const waiters = new Map<string, (o: ApplyOutcome | 'timeout') => void>();
+  let frames: FrameLog = createFrameLog({ start: {}, max: deps.logMaxFrames });
   let consumer: Consumer | undefined;
   let caughtUp = false;
-  const tag = (topic: string) => (topic === deps.topics.hits ? 'h' : 'u');
+  let healthy = true;
+  const tagOf = (topic: string): TopicTag => (topic === deps.topics.hits ? 'h' : 'u');
 
-  return {
+  const parse = (raw: Buffer | null): Hit | undefined => {
+    if (!raw) return undefined;
+    try {
+      const p = HitSchema.safeParse(JSON.parse(raw.toString('utf8')));
+      return p.success ? p.data : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+
+  const settleOwn = (partition: number, offset: string, outcome: ApplyOutcome) => {
+    const k = `${partition}:${offset}`;
+    const w = waiters.get(k);
+    if (w) {
+      waiters.delete(k);
+      w(outcome);
+      return;
+    }
+    ownOutcomes.set(k, outcome);
+    if (ownOutcomes.size > OWN_OUTCOMES_MAX) ownOutcomes.delete(ownOutcomes.keys().next().value!);
+  };
+
+  const store: HitStore = {
+    writerId,
+    topics: deps.topics,
+    get log() {
+      return frames;
+    },
     isCaughtUp: () => caughtUp,
-    get: (id) => hits.get(id),
-    all: () => [...hits.values()],
-    positions: () => ({ ...positions }),
-    framesAfter(cursor) {
-      return frames.filter((f) => {
-        const seen = cursor[f.key];
-        return seen === undefined || BigInt(f.offset) > BigInt(seen);
+    isHealthy: () => healthy,
+    get: (id) => states.get(id)?.merged,
+    workflowSeq: (id) => states.get(id)?.workflow?.seq ?? 0,
+    *all() {
+      for (const s of states.values()) yield s.merged;
+    },
+    size: () => states.size,
+    onFrames(l) {
+      frameListeners.add(l);
+      return () => frameListeners.delete(l);
+    },
+    onRepairNeeded(l) {
+      repairListeners.add(l);
+      return () => repairListeners.delete(l);
+    },
+    outcomeOf(partition, offset, timeoutMs) {
+      const k = `${partition}:${offset}`;
+      const known = ownOutcomes.get(k);
+      if (known) return Promise.resolve(known);
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => {
+          waiters.delete(k);
+          resolve('timeout');
+        }, timeoutMs);
+        waiters.set(k, (o) => {
+          clearTimeout(timer);
+          resolve(o);
+        });
       });
     },
-    onFrame(l) {
-      listeners.add(l);
-      return () => listeners.delete(l);
-    },
-    applyLocal(hit) {
-      const cur = hits.get(hit.hitId);
-      if (!cur || cur.version < hit.version) hits.set(hit.hitId, hit);
-    },
+
     async start() {
       const admin = deps.kafka.admin();
       await admin.connect();
-      const ends = new Map<string, bigint>();
-      for (const topic of [deps.topics.hits, deps.topics.hitUpdates]) {
-        for (const p of await retry(() => admin.fetchTopicOffsets(topic))) {
-          positions[`${tag(topic)}:${p.partition}`] ??= '-1';
-          if (BigInt(p.high) > BigInt(p.low)) ends.set(`${tag(topic)}:${p.partition}`, BigInt(p.high) - 1n);
+      const since = Date.now() - deps.lookbackMs;
+      const start: Positions = {};
+      // Partition → last offset (possibly a transaction marker) that must be consumed to be caught up.
+      const remaining = new Map<string, number>();
+      try {
+        for (const topic of [deps.topics.hits, deps.topics.hitUpdates]) {
+          const [byTime, ends] = await retry(() => Promise.all([admin.fetchTopicOffsetsByTimestamp(topic, since), admin.fetchTopicOffsets(topic)]));
+          for (const e of ends) {
+            const at = byTime.find((b) => b.partition === e.partition)?.offset ?? '-1';
+            const from = at === '-1' ? Number(e.high) : Number(at);
+            const key = positionKey(tagOf(topic), e.partition);
+            start[key] = String(from);
+            if (Number(e.high) > from) remaining.set(key, Number(e.high) - 1);
+          }
         }
+      } finally {
+        await admin.disconnect();
       }
-      await admin.disconnect();
-      let resolve!: () => void;
-      const done = new Promise<void>((r) => (resolve = r));
-      const check = () => {
-        if (!caughtUp && ends.size === 0) {
+      frames = createFrameLog({ start, max: deps.logMaxFrames });
+
+      let resolveCaughtUp!: () => void;
+      const done = new Promise<void>((r) => (resolveCaughtUp = r));
+      const markCaughtUp = () => {
+        if (!caughtUp && remaining.size === 0) {
           caughtUp = true;
-          log.info({ hits: hits.size }, 'hit store caught up');
-          resolve();
+          log.info({ hits: states.size, frames: frames.head(), repairs: pendingRepair.size }, 'hit store caught up');
+          for (const id of pendingRepair) for (const l of repairListeners) l(id);
+          resolveCaughtUp();
         }
       };
-      consumer = deps.kafka.consumer({ groupId: `console-hits-${randomUUID()}`, readUncommitted: false, maxWaitTimeInMs: 10, minBytes: 1 });
+
+      consumer = deps.kafka.consumer({ groupId: `console-hits-${writerId}`, readUncommitted: false, maxWaitTimeInMs: 50, minBytes: 1, maxBytes: 16 * 1024 * 1024, sessionTimeout: 30_000 });
+      // Batches holding only transaction markers never reach eachBatch; this event sees every batch.
+      consumer.on(consumer.events.END_BATCH_PROCESS, (e) => {
+        const key = positionKey(tagOf(e.payload.topic), e.payload.partition);
+        const want = remaining.get(key);
+        if (want !== undefined && Number(e.payload.lastOffset) >= want) {
+          remaining.delete(key);
+          markCaughtUp();
+        }
+      });
+      consumer.on(consumer.events.CRASH, (e) => {
+        if (!e.payload.restart) {
+          healthy = false;
+          log.error({ err: e.payload.error }, 'hit consumer stopped');
+        }
+      });
       await consumer.connect();
-      await consumer.subscribe({ topics: [deps.topics.hits, deps.topics.hitUpdates], fromBeginning: true });
+      await consumer.subscribe({ topics: [deps.topics.hits, deps.topics.hitUpdates], fromBeginning: false });
       await consumer.run({
-        autoCommit: false,
+        // Offsets are committed to this instance's own group only so that a consumer restart after a
+        // broker error resumes where it was; records already folded are skipped below.
+        autoCommit: true,
+        autoCommitInterval: 2_000,
         eachBatch: async ({ batch }) => {
-          const key = `${tag(batch.topic)}:${batch.partition}`;
+          const tag = tagOf(batch.topic);
+          const key = positionKey(tag, batch.partition);
+          let added = 0;
           for (const m of batch.messages) {
-            positions[key] = m.offset;
-            let json: unknown;
-            try {
-              json = JSON.parse(m.value?.toString() ?? '');
-            } catch {
+            const offset = Number(m.offset);
+            const next = frames.nextOffset(key);
+            if (next !== undefined && offset < next) continue;
+            const value = parse(m.value);
+            if (!value) {
+              log.warn({ topic: batch.topic, partition: batch.partition, offset }, 'not a valid hit; skipped');
+              frames.advance(key, offset);
               continue;
             }
-            const parsed = HitSchema.safeParse(json);
-            if (!parsed.success) continue;
-            const hit = parsed.data;
-            const cur = hits.get(hit.hitId);
-            if (cur && cur.version > hit.version) continue;
-            const isNewToStore = !cur;
-            hits.set(hit.hitId, hit);
-            const frame: Frame = { type: isNewToStore && hit.version === 1 ? 'hit' : 'hit.updated', key, offset: m.offset, hit, cursor: { ...positions } };
-            frames.push(frame);
-            if (frames.length > MAX_FRAMES) frames.splice(0, frames.length - MAX_FRAMES);
-            for (const l of listeners) l(frame);
+            let outcome: ApplyOutcome;
+            const before = states.get(value.hitId);
+            if (tag === 'h') {
+              const r = applyRulesRecord(before, value);
+              outcome = r.outcome;
+              states.set(value.hitId, r.state);
+              if (outcome === 'changed' && r.state.workflow) {
+                pendingRepair.add(value.hitId);
+                if (caughtUp) for (const l of repairListeners) l(value.hitId);
+              }
+            } else {
+              const kind = (m.headers?.[UPDATE_HEADERS.kind]?.toString() ?? 'action') as UpdateKind;
+              const seq = Number(m.headers?.[UPDATE_HEADERS.seq]?.toString() ?? NaN);
+              if (!['action', 'escalate', 'repair'].includes(kind) || !Number.isInteger(seq) || seq < 1) {
+                log.warn({ partition: batch.partition, offset }, 'hit update without a valid workflow sequence; skipped');
+                frames.advance(key, offset);
+                continue;
+              }
+              const r = applyUpdateRecord(before, value, kind, seq);
+              outcome = r.outcome;
+              states.set(value.hitId, r.state);
+              if (m.headers?.[UPDATE_HEADERS.instance]?.toString() === writerId) settleOwn(batch.partition, m.offset, outcome);
+              if (value.version === r.state.merged.version) pendingRepair.delete(value.hitId);
+            }
+            const state = states.get(value.hitId)!;
+            if (outcome === 'new' || outcome === 'changed') {
+              frames.advance(key, offset, { type: outcome === 'new' ? 'hit' : 'hit.updated', hit: state.merged });
+              added++;
+            } else {
+              frames.advance(key, offset);
+            }
           }
-          const want = ends.get(key);
-          if (want !== undefined && BigInt(batch.lastOffset()) >= want) ends.delete(key);
-          check();
+          if (added) for (const l of frameListeners) l();
         },
       });
-      check();
+      for (const [key, from] of Object.entries(start)) {
+        const [tag, partition] = key.split(':') as [TopicTag, string];
+        consumer.seek({ topic: tag === 'h' ? deps.topics.hits : deps.topics.hitUpdates, partition: Number(partition), offset: from });
+      }
+      markCaughtUp();
       await done;
     },
     async stop() {
       await consumer?.disconnect();
+      for (const [k, w] of waiters) {
+        waiters.delete(k);
+        w('timeout');
+      }
     },
   };
+  return store;
 }

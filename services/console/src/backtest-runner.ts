@@ -1,0 +1,49 @@
+import type { Client } from '@elastic/elasticsearch';
+import { EventSchema, type Event, type Rule, type WatchlistEntry } from '../../../schemas/src';
+import { AppError } from '../../../lib/errors';
+import type { CheckpointRegistry } from '../../../lib/checkpoints';
+import { backtest } from '../../rules/src/backtest';
+import { createWatchlistIndex } from '../../rules/src/simple-watchlist';
+import type { BacktestRunner } from './routes-rules';
+
+/**
+ * Past events of a time range from Elasticsearch (`events` alias, `search_after` on occurredAt + eventId,
+ * so memory stays one page), as the rules' pure `backtest` consumes them.
+ */
+export async function* eventsInRange(es: Client, indexPrefix: string, range: { from: string; to: string }, opts: { pageSize?: number; max?: number } = {}): AsyncGenerator<Event> {
+  const size = opts.pageSize ?? 1000;
+  let after: Array<string | number> | undefined;
+  let n = 0;
+  for (;;) {
+    let res;
+    try {
+      res = await es.search<{ event?: unknown }>({
+        index: `${indexPrefix}events`,
+        size,
+        _source: ['event'],
+        query: { range: { occurredAt: { gte: range.from, lt: range.to } } },
+        sort: [{ occurredAt: 'asc' }, { eventId: 'asc' }],
+        ...(after ? { search_after: after } : {}),
+      });
+    } catch (err) {
+      if ((err as { meta?: { statusCode?: number } }).meta?.statusCode === 404) return;
+      throw new AppError('search_unavailable', 'Past events could not be read from Elasticsearch', { cause: err, retryAfterSeconds: 5 });
+    }
+    for (const h of res.hits.hits) {
+      const p = EventSchema.safeParse(h._source?.event);
+      if (p.success) yield p.data;
+      if (++n >= (opts.max ?? Infinity)) return;
+    }
+    if (res.hits.hits.length < size) return;
+    after = res.hits.hits[res.hits.hits.length - 1]!.sort as Array<string | number>;
+  }
+}
+
+/** The backtest the rules API runs: the rules service's own evaluators over the watchlist as it is now. */
+export function createBacktestRunner(deps: { es: Client; indexPrefix: string; registry: CheckpointRegistry; watchlist: () => Iterable<WatchlistEntry>; maxEvents: number }): BacktestRunner {
+  return async (rule: Rule, range) => {
+    const watchlist = createWatchlistIndex();
+    for (const e of deps.watchlist()) watchlist.upsert(e);
+    return backtest(rule, eventsInRange(deps.es, deps.indexPrefix, range, { max: deps.maxEvents }), { watchlist, registry: deps.registry });
+  };
+}
