@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { lastLines, rotateLog, tailFile } from './log-files';
+import { failureExcerpt, lastLines, rotateLog, tailFile } from './log-files';
 
 describe('log files', () => {
   it('tail returns the last lines, or everything when the file is shorter', () => {
@@ -22,5 +22,19 @@ describe('log files', () => {
     rotateLog(file);
     expect(readFileSync(`${file}.1`, 'utf8')).toBe('crash trace');
     expect(existsSync(file)).toBe(false);
+  });
+});
+
+describe('failure excerpt', () => {
+  it('shows the error that caused a death even when shutdown chatter fills the tail', () => {
+    const log = ['INFO starting', 'ERROR [KafkaServer] Fatal error: Address already in use', ...Array.from({ length: 50 }, (_, i) => `INFO shutting down ${i}`)].join('\n');
+    const excerpt = failureExcerpt(log, 8, 5);
+    expect(excerpt.split('\n')[0]).toBe('ERROR [KafkaServer] Fatal error: Address already in use');
+    expect(excerpt.endsWith('INFO shutting down 49')).toBe(true);
+    expect(excerpt).not.toContain('shutting down 10');
+  });
+
+  it('is just the tail when there is no error line', () => {
+    expect(failureExcerpt('a\nb\nc', 8, 2)).toBe('b\nc');
   });
 });

@@ -28,3 +28,15 @@ export function lastLines(text: string, lines: number): string {
   const all = text.replace(/\n$/, '').split('\n');
   return all.slice(Math.max(0, all.length - lines)).join('\n');
 }
+
+/**
+ * What to show when an engine died: its first error lines (the cause; a JVM's shutdown chatter
+ * follows and fills the tail) and then the last lines.
+ */
+export function failureExcerpt(text: string, errorLines = 8, tailLines = 15): string {
+  const lines = text.replace(/\n$/, '').split('\n');
+  const tail = lines.slice(Math.max(0, lines.length - tailLines));
+  const head = lines.slice(0, Math.max(0, lines.length - tailLines));
+  const errors = head.filter((l) => /\b(ERROR|FATAL)\b|Exception|Caused by|could not|cannot/i.test(l) && !/\bINFO\b/.test(l)).slice(0, errorLines);
+  return errors.length ? [...errors, '  …', ...tail].join('\n') : tail.join('\n');
+}

@@ -103,7 +103,7 @@ export async function provisionEngines(paths: StackPaths, versions: EngineVersio
     }
     log(`fetching Kafka ${versions.kafka} and Elasticsearch ${versions.elasticsearch} with Maven (first run only, ~150 MB; log: ${logFile})`);
     const started = Date.now();
-    const code = await runToLog('mvn', ['-B', '-q', '-f', enginesPom, 'package', `-Dengines.dir=${paths.enginesDir}`], logFile);
+    const code = await runToLog('mvn', ['-B', '-q', '-Dstyle.color=never', '-f', enginesPom, 'package', `-Dengines.dir=${paths.enginesDir}`], logFile);
     if (code !== 0) {
       throw new StackError('PROVISION_FAILED', `mvn exited with ${code} while fetching the engines. Last lines of ${logFile}:\n${tailFile(logFile, 30)}`);
     }

@@ -2,12 +2,12 @@ import { elasticsearchHealthy, prepareElasticsearch, startElasticsearch, type El
 import { isStorageFormatFailure } from './kafka-config';
 import { formatKafkaNode, kafkaNodeHealthy, prepareKafkaNode, startKafkaNode, type KafkaNodeContext } from './kafka-node';
 import { withStackLock } from './lock';
-import { tailFile } from './log-files';
+import { failureExcerpt, tailFile } from './log-files';
 import { resolveOptions, type ResolvedOptions, type StackOptions } from './options';
 import { readEngineVersions, stackPaths, type StackPaths } from './paths';
 import { readPidFile, removePidFile, writePidFile, type PidRecord } from './pid-file';
 import { engineInPlan, engineNames, planStack, type EngineName, type EnginePlan, type KafkaNodePlan, type StackPlan } from './plan';
-import { portAcceptsConnections, portOwner } from './ports';
+import { ephemeralPorts, portAcceptsConnections, portOwner } from './ports';
 import { groupExists, isRecordAlive, orphansRemain, pidExists, signalGroup, waitUntil } from './processes';
 import { findJava, provisionEngines } from './provision';
 import { elasticsearchRunAs } from './run-as';
@@ -135,14 +135,18 @@ async function launch(ctx: Context, engines: EnginePlan[]): Promise<Launched[]> 
     const java = findJava();
     await provisionEngines(ctx.paths, readEngineVersions(), ctx.o.log);
     const launched: Launched[] = [];
+    const toStart: EnginePlan[] = [];
     for (const engine of engines) {
       const live = liveRecord(ctx.paths, engine.name);
-      if (live) {
-        launched.push({ engine, record: live, fresh: false });
-        continue;
-      }
-      await clearStale(ctx.paths, engine.name, ctx.o.log);
-      await assertPortsFree(engine);
+      if (live) launched.push({ engine, record: live, fresh: false });
+      else toStart.push(engine);
+    }
+    // Every port is checked before anything starts, so a clash leaves nothing half-started behind.
+    for (const engine of toStart) await clearStale(ctx.paths, engine.name, ctx.o.log);
+    for (const engine of toStart) await assertPortsFree(engine);
+    const risky = ephemeralPorts(toStart.flatMap(portsOf));
+    if (risky.length) ctx.o.log(`warning: ports ${risky.join(', ')} are in the kernel's ephemeral range; a client connection may grab one first (EADDRINUSE). Prefer ports below 32768.`);
+    for (const engine of toStart) {
       let record: PidRecord;
       if (engine.kind === 'kafka') {
         const kctx = kafkaContext(ctx, java);
@@ -179,7 +183,7 @@ async function awaitHealthy(ctx: Context, { engine, record, fresh }: Launched, a
     ctx.o.startTimeoutMs,
     500,
   );
-  const tail = () => tailFile(engine.logFile, 40);
+  const tail = () => failureExcerpt(tailFile(engine.logFile, 400));
   if (died) {
     if (engine.kind === 'kafka' && fresh && allowReformat && isStorageFormatFailure(tail())) {
       await reformatAndRestart(ctx, engine);
