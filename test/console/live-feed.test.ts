@@ -1,158 +1,142 @@
-import { readFileSync } from 'node:fs';
-import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTokenService } from '../../lib/auth/tokens';
-import { createAccountStore } from '../../lib/auth/accounts';
-import { buildConsole, type ConsoleService } from '../../services/console/src/app';
-import { loadConsoleConfig } from '../../services/console/src/config';
-import { buildIndexer, type Indexer } from '../../services/indexer/src/app';
-import { loadIndexerConfig } from '../../services/indexer/src/config';
 import { createNamespace, eventually, type Namespace } from '../support/namespace';
-import { inspection } from '../support/sample-events';
-import { gatewayFor, SECRET } from '../gateway/gateway-harness';
-import { DEMO_WATCHLIST, putWatchlist, rulesFor } from '../rules/rules-harness';
-import type { RulesService } from '../../services/rules/src/app';
-import type { Gateway } from '../../services/gateway/src/app';
+import { createHitProducer, liveClient, newHit, sleep, startConsole, tokenFor, upgradeStatus, type RunningConsole } from './console-harness';
 
-const fugitive = readFileSync(DEMO_WATCHLIST, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { key: string; category: string }).find((w) => w.category === 'fugitive')!;
-type Frame = { type: string; cursor?: string; hit?: { hitId: string; version: number; status: string; checkpointId: string; evidence: Array<{ eventId: string }> } };
+const hitIds = (frames: Array<{ hit?: { hitId: string } }>) => frames.map((f) => f.hit!.hitId);
 
-/** A live-feed client that records every frame. */
-async function client(url: string, token: string, sub: object): Promise<{ frames: Frame[]; ws: WebSocket; hits: () => Frame[] }> {
-  const ws = new WebSocket(`${url}/api/v1/live?token=${encodeURIComponent(token)}`);
-  const frames: Frame[] = [];
-  ws.on('message', (raw: Buffer) => frames.push(JSON.parse(raw.toString()) as Frame));
-  await new Promise((res, rej) => (ws.once('open', res), ws.once('error', rej)));
-  ws.send(JSON.stringify({ op: 'subscribe', ...sub }));
-  await eventually('subscribed', () => (frames.some((f) => f.type === 'subscribed') ? true : undefined));
-  return { frames, ws, hits: () => frames.filter((f) => f.type === 'hit' || f.type === 'hit.updated') };
-}
-
-describe('live console end to end: terminal → gateway → Kafka → rules → console WebSocket', () => {
+describe('live feed: delivery, scope, resume, heartbeats, bad frames', () => {
   let ns: Namespace;
-  let rules: RulesService;
-  let gw: { gateway: Gateway; officerToken: string; tokenFor: (cp: string) => string };
-  let indexer: Indexer;
-  let consoleSvc: ConsoleService;
-  let url: string;
-  const tokens = createTokenService({ secret: SECRET });
-  const commander = tokens.issue({ sub: 'cmd', role: 'commander', jur: '140000' }).token;
-  const yunnanCommander = tokens.issue({ sub: 'cmd-yn', role: 'commander', jur: '530000' }).token;
-  const guizhou = tokens.issue({ sub: 'cmd-gz', role: 'commander', jur: '520000' }).token;
-  const investigator = tokens.issue({ sub: 'inv', role: 'investigator', jur: '140000' }).token;
-  const officerOther = tokens.issue({ sub: 'o2', role: 'officer', jur: '530621', cp: 'CP-530621-G85-02' }).token;
-
-  const startConsole = async () => {
-    const c = buildConsole(loadConsoleConfig({ ...ns.env, AUTH_SECRET: SECRET, HEARTBEAT_MS: '500' }), { logger: ns.logger, kafka: ns.kafka, es: ns.es, tokens, accounts: createAccountStore([]) });
-    await c.start();
-    await c.app.listen({ port: 0, host: '127.0.0.1' });
-    const addr = c.app.server.address();
-    return { c, url: `ws://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}` };
-  };
-  const submit = async (ev: Record<string, unknown>) => {
-    const res = await gw.gateway.app.inject({ method: 'POST', url: '/api/v1/events', headers: { authorization: `Bearer ${gw.officerToken}` }, payload: ev });
-    expect(res.statusCode).toBe(202);
-  };
+  let con: RunningConsole;
+  let hits: Awaited<ReturnType<typeof createHitProducer>>;
+  const commander = tokenFor('commander', '140000');
 
   beforeAll(async () => {
-    ns = await createNamespace('console');
-    await putWatchlist(ns, readFileSync(DEMO_WATCHLIST, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>));
-    rules = rulesFor(ns);
-    await rules.start();
-    indexer = buildIndexer(loadIndexerConfig(ns.env), { logger: ns.logger, kafka: ns.kafka });
-    await indexer.start();
-    gw = gatewayFor(ns);
-    await gw.gateway.start();
-    ({ c: consoleSvc, url } = await startConsole());
+    ns = await createNamespace('live');
+    hits = await createHitProducer(ns);
+    con = await startConsole(ns, { HEARTBEAT_MS: '300', INSTANCE_ID: 'console-a' });
   });
   afterAll(async () => {
-    await consoleSvc?.stop();
-    await gw?.gateway.stop();
-    await indexer?.stop();
-    await rules?.stop();
+    await con?.svc.stop();
+    await hits?.close();
     await ns?.cleanup();
   });
 
-  it('delivers a planted hit to the right watchers within a second, never to another scope or another checkpoint’s officer', async () => {
-    const shanxi = await client(url, commander, { filter: {} });
-    const yunnan = await client(url, yunnanCommander, { filter: {} });
-    const outsider = await client(url, guizhou, { filter: {} });
-    const otherOfficer = await client(url, officerOther, { filter: {} });
-    const ev = inspection({ driver: { idNumber: fugitive.key }, passengers: [] });
+  it('delivers a new hit to a subscribed commander within a second of it being committed', async () => {
+    const c = await liveClient(con.wsUrl, commander);
+    const hit = newHit();
     const t0 = Date.now();
-    await submit(ev);
-    await eventually('the hit on the Shanxi console', () => (shanxi.hits().some((f) => f.hit!.evidence[0]!.eventId === ev.eventId) ? true : undefined), 5000, 10);
+    await hits.produce([hit]);
+    await eventually('the hit frame', () => (c.hits().some((f) => f.hit!.hitId === hit.hitId) ? true : undefined), 5_000, 5);
     expect(Date.now() - t0).toBeLessThan(1000);
-    // The entry is owned by Zhaotong (Yunnan): cross-region routing reaches Yunnan's command centre too.
-    await eventually('the hit on the Yunnan console', () => (yunnan.hits().length ? true : undefined), 5000);
-    await new Promise((r) => setTimeout(r, 500));
-    expect(outsider.hits()).toHaveLength(0);
-    expect(otherOfficer.hits()).toHaveLength(0);
-    for (const c of [shanxi, yunnan, outsider, otherOfficer]) c.ws.close();
-  });
-
-  it('resumes after a disconnect and after a console restart with every hit since the cursor, once, in order', async () => {
-    const first = await client(url, commander, { filter: {} });
-    await submit(inspection({ driver: { idNumber: fugitive.key }, passengers: [], occurredAt: '2026-11-21T01:00:00+08:00' }));
-    await eventually('one hit', () => (first.hits().length >= 1 ? true : undefined));
-    const cursor = first.hits().at(-1)!.cursor!;
-    first.ws.close();
-
-    const missedWhileAway = [2, 3, 4].map((h) => inspection({ driver: { idNumber: fugitive.key }, passengers: [], occurredAt: `2026-11-21T0${h}:00:00+08:00` }));
-    for (const ev of missedWhileAway.slice(0, 2)) await submit(ev);
-    // Restart the console between the two: the cursor must still be good.
-    await consoleSvc.stop();
-    await submit(missedWhileAway[2]!);
-    ({ c: consoleSvc, url } = await startConsole());
-
-    const resumed = await client(url, commander, { filter: {}, resumeFrom: cursor });
-    await eventually('the three missed hits', () => (resumed.hits().length >= 3 ? true : undefined), 10_000);
-    await new Promise((r) => setTimeout(r, 700));
-    const got = resumed.hits().map((f) => f.hit!.evidence.at(-1)!.eventId);
-    expect(got).toEqual(missedWhileAway.map((e) => e.eventId));
-    expect(resumed.frames.some((f) => f.type === 'heartbeat')).toBe(true);
-    resumed.ws.close();
-  });
-
-  it('shows an acknowledgement made in one console to another at once, and refuses a stale version', async () => {
-    const a = await client(url, commander, { filter: {} });
-    const b = await client(url, commander, { filter: {} });
-    await submit(inspection({ driver: { idNumber: fugitive.key }, passengers: [], occurredAt: '2026-11-21T09:00:00+08:00' }));
-    await eventually('the hit on both', () => (a.hits().length && b.hits().length ? true : undefined));
-    const hit = a.hits()[0]!.hit!;
-    const act = (version: number) => consoleSvc.app.inject({ method: 'POST', url: `/api/v1/hits/${hit.hitId}/actions`, headers: { authorization: `Bearer ${commander}` }, payload: { action: 'acknowledge', expectedVersion: version } });
-    const ok = await act(hit.version);
-    expect(ok.statusCode).toBe(200);
-    await eventually('the update on the other console', () => (b.frames.some((f) => f.type === 'hit.updated' && f.hit!.hitId === hit.hitId && f.hit!.status === 'acknowledged') ? true : undefined));
-    const stale = await act(hit.version);
-    expect(stale.statusCode).toBe(409);
-    expect(stale.json().code).toBe('version_conflict');
-    a.ws.close();
-    b.ws.close();
-  });
-
-  it('answers a bad frame with an error and keeps the connection', async () => {
-    const c = await client(url, commander, { filter: {} });
-    c.ws.send('{not json');
-    c.ws.send(JSON.stringify({ op: 'subscribe', filter: { severities: ['apocalyptic'] } }));
-    await eventually('two errors', () => (c.frames.filter((f) => f.type === 'error').length >= 2 ? true : undefined));
-    c.ws.send(JSON.stringify({ op: 'ping' }));
-    await eventually('a pong', () => (c.frames.some((f) => f.type === 'pong') ? true : undefined));
+    const f = c.hits().find((x) => x.hit!.hitId === hit.hitId)!;
+    expect(f.type).toBe('hit');
+    expect(typeof f.cursor).toBe('string');
+    expect(f.hit).toMatchObject({ hitId: hit.hitId, version: 1, status: 'new' });
     c.ws.close();
   });
 
-  it('finds a vehicle by partial and look-alike plate, requires a purpose, and scopes by jurisdiction', async () => {
-    const ev = inspection({ vehicle: { plate: '晋C8G5K2', kind: 'car', direction: 'inbound' } });
-    await submit(ev);
-    const search = (body: object, token = investigator) => consoleSvc.app.inject({ method: 'POST', url: '/api/v1/search', headers: { authorization: `Bearer ${token}` }, payload: body });
-    await eventually('indexed', async () => ((await search({ plate: '晋C8G5K2', purpose: 'case 2026-0417' })).json().total >= 1 ? true : undefined), 10_000, 200);
-    expect((await search({ plate: '晋C*5K2', purpose: 'case 2026-0417' })).json().items.map((i: { eventId: string }) => i.eventId)).toContain(ev.eventId);
-    expect((await search({ plate: '晋CBG5K2', plateFuzzy: true, purpose: 'case 2026-0417' })).json().items.map((i: { eventId: string }) => i.eventId)).toContain(ev.eventId);
-    expect((await search({ plate: '晋C8G5K2' })).statusCode).toBe(400);
-    const yunnanInvestigator = tokens.issue({ sub: 'inv-yn', role: 'investigator', jur: '530000' }).token;
-    expect((await search({ plate: '晋C8G5K2', purpose: 'case 2026-0417' }, yunnanInvestigator)).json().total).toBe(0);
-    const exp = await consoleSvc.app.inject({ method: 'GET', url: `/api/v1/search/export?format=csv&plate=${encodeURIComponent('晋C8G5K2')}&purpose=case-2026&token=${investigator}` });
-    expect(exp.statusCode).toBe(200);
-    expect(exp.body.split('\n').filter((l) => l.includes(String(ev.eventId)))).toHaveLength(1);
+  it('sends an officer only their own checkpoint’s hits and each commander only their subtree, whatever the client asks', async () => {
+    const officer = await liveClient(con.wsUrl, tokenFor('officer', '140882', 'CP-140882-G5-01'));
+    const otherOfficer = await liveClient(con.wsUrl, tokenFor('officer', '140802', 'CP-140802-G5-02'));
+    const yuncheng = await liveClient(con.wsUrl, tokenFor('commander', '140800'));
+    const yunnan = await liveClient(con.wsUrl, tokenFor('commander', '530000'), { filter: {} });
+    // A client naming a jurisdiction outside its token is refused, not widened.
+    const sneaky = await liveClient(con.wsUrl, tokenFor('commander', '530000'), false);
+    sneaky.send({ op: 'subscribe', filter: { jurisdiction: '140000' } });
+    await eventually('the refusal', () => (sneaky.frames.some((f) => f.type === 'error' && f.code === 'out_of_scope') ? true : undefined));
+    expect(sneaky.frames.some((f) => f.type === 'subscribed')).toBe(false);
+
+    const atHejin = newHit({ checkpointId: 'CP-140882-G5-01', jurisdictions: ['140882', '140800', '140000'] });
+    const atYunchengNorth = newHit({ checkpointId: 'CP-140802-G5-02', jurisdictions: ['140802', '140800', '140000'] });
+    const crossRegion = newHit({ checkpointId: 'CP-140882-G5-01', jurisdictions: ['140882', '140800', '140000', '530600', '530000'] });
+    await hits.produce([atHejin, atYunchengNorth, crossRegion]);
+    await eventually('Yuncheng sees all three', () => (yuncheng.hits().length >= 3 ? true : undefined));
+    await eventually('Yunnan sees the cross-region hit', () => (yunnan.hits().length >= 1 ? true : undefined));
+    await sleep(500);
+    expect(hitIds(officer.hits()).sort()).toEqual([atHejin.hitId, crossRegion.hitId].sort());
+    expect(hitIds(otherOfficer.hits())).toEqual([atYunchengNorth.hitId]);
+    expect(hitIds(yunnan.hits())).toEqual([crossRegion.hitId]);
+    expect(sneaky.hits()).toEqual([]);
+    for (const c of [officer, otherOfficer, yuncheng, yunnan, sneaky]) c.ws.close();
+  });
+
+  it('filters by severity, category and checkpoint on request', async () => {
+    const c = await liveClient(con.wsUrl, commander, { filter: { severities: ['critical'], categories: ['fugitive'], checkpointIds: ['CP-140100-G5-03'] } });
+    const wanted = newHit({ checkpointId: 'CP-140100-G5-03', jurisdictions: ['140100', '140000'] });
+    await hits.produce([newHit({ severity: 'high', checkpointId: 'CP-140100-G5-03', jurisdictions: ['140100', '140000'] }), newHit({ category: 'case_vehicle', checkpointId: 'CP-140100-G5-03', jurisdictions: ['140100', '140000'] }), newHit(), wanted]);
+    await eventually('the wanted hit', () => (c.hits().length >= 1 ? true : undefined));
+    await sleep(300);
+    expect(hitIds(c.hits())).toEqual([wanted.hitId]);
+    c.ws.close();
+  });
+
+  it('resumes after a disconnect with every hit since the cursor, once, in order', async () => {
+    const first = await liveClient(con.wsUrl, commander, { filter: { checkpointIds: ['CP-140321-G20-01'] } });
+    const at = (n: number) => newHit({ checkpointId: 'CP-140321-G20-01', jurisdictions: ['140321', '140300', '140000'], summary: { zh: `第${n}`, en: `#${n}` } });
+    const before = at(0);
+    await hits.produce([before]);
+    await eventually('the first hit', () => (first.hits().length === 1 ? true : undefined));
+    const cursor = first.hits()[0]!.cursor!;
+    first.ws.close();
+    await first.closed;
+
+    const missed = [at(1), at(2), at(3), at(4), at(5)];
+    await hits.produce(missed.slice(0, 3));
+    await hits.produce(missed.slice(3));
+    await sleep(300);
+    const resumed = await liveClient(con.wsUrl, commander, { filter: { checkpointIds: ['CP-140321-G20-01'] }, resumeFrom: cursor });
+    await eventually('the missed hits', () => (resumed.hits().length >= 5 ? true : undefined));
+    const later = at(6);
+    await hits.produce([later]);
+    await eventually('the live one after the replay', () => (resumed.hits().length >= 6 ? true : undefined));
+    await sleep(300);
+    // Same key → same partition for the ones produced together; across partitions only per-partition order is promised.
+    expect(hitIds(resumed.hits()).sort()).toEqual([...missed, later].map((h) => h.hitId).sort());
+    expect(hitIds(resumed.hits()).at(-1)).toBe(later.hitId);
+    // Resuming from the last cursor now yields nothing more.
+    const again = await liveClient(con.wsUrl, commander, { filter: { checkpointIds: ['CP-140321-G20-01'] }, resumeFrom: resumed.hits().at(-1)!.cursor });
+    await sleep(500);
+    expect(again.hits()).toEqual([]);
+    resumed.ws.close();
+    again.ws.close();
+  });
+
+  it('sends heartbeats with a cursor that resumes exactly where the client is', async () => {
+    const c = await liveClient(con.wsUrl, commander, { filter: { checkpointIds: ['CP-150602-G18-01'] } });
+    await eventually('a heartbeat', () => (c.frames.some((f) => f.type === 'heartbeat') ? true : undefined), 3_000, 20);
+    const hb = c.frames.find((f) => f.type === 'heartbeat')!;
+    expect(Date.parse(hb.at!)).toBeGreaterThan(Date.now() - 5_000);
+    c.ws.close();
+    const next = newHit({ checkpointId: 'CP-150602-G18-01', jurisdictions: ['150602', '150600', '150000'] });
+    await hits.produce([next]);
+    const inner = await liveClient(con.wsUrl, tokenFor('commander', '000000'), { filter: { checkpointIds: ['CP-150602-G18-01'] }, resumeFrom: hb.cursor });
+    await eventually('the hit after the heartbeat', () => (inner.hits().length >= 1 ? true : undefined));
+    await sleep(300);
+    expect(hitIds(inner.hits())).toEqual([next.hitId]);
+    inner.ws.close();
+  });
+
+  it('answers bad frames with an error frame and keeps serving the connection', async () => {
+    const c = await liveClient(con.wsUrl, commander);
+    c.send('{not json');
+    c.send({ op: 'subscribe', filter: { severities: ['apocalyptic'] } });
+    c.send({ op: 'subscribe', filter: {}, resumeFrom: 'forged-cursor' });
+    c.send({ op: 'explode' });
+    c.ws.send(Buffer.from([0, 1, 2]), { binary: true });
+    await eventually('five errors', () => (c.frames.filter((f) => f.type === 'error').length >= 5 ? true : undefined));
+    expect(c.frames.filter((f) => f.type === 'error').map((f) => f.code)).toEqual(['malformed_json', 'validation_failed', 'invalid_cursor', 'validation_failed', 'malformed_json']);
+    const hit = newHit();
+    await hits.produce([hit]);
+    await eventually('still live', () => (c.hits().some((f) => f.hit!.hitId === hit.hitId) ? true : undefined));
+    c.send({ op: 'ping' });
+    await eventually('an answer to ping', () => (c.frames.filter((f) => f.type === 'heartbeat').length >= 1 ? true : undefined));
+    c.ws.close();
+  });
+
+  it('refuses the upgrade without a valid token (401) or for a role without the live feed (403)', async () => {
+    expect(await upgradeStatus(con.wsUrl, '')).toBe(401);
+    expect(await upgradeStatus(con.wsUrl, '?token=garbage')).toBe(401);
+    expect(await upgradeStatus(con.wsUrl, `?token=${tokenFor('auditor', '140000')}`)).toBe(403);
+    expect(await upgradeStatus(con.wsUrl, `?token=${tokenFor('commander', '140000')}`)).toBe(101);
   });
 });
