@@ -21,7 +21,7 @@ export function expiredIndices(names: readonly string[], prefix: string, kinds: 
 export async function deleteIndicesOlderThan(es: Client, prefix: string, days: number, opts: { kinds?: readonly IndexKind[]; now?: number } = {}): Promise<string[]> {
   const kinds = opts.kinds ?? (Object.keys(INDEX_KINDS) as IndexKind[]);
   const patterns = kinds.map((k) => `${prefix}${k}-*`).join(',');
-  const names = Object.keys(await es.indices.get({ index: patterns, allow_no_indices: true, ignore_unavailable: true, expand_wildcards: 'open,closed', features: 'settings' }));
+  const names = Object.keys(await es.indices.get({ index: patterns, allow_no_indices: true, ignore_unavailable: true, expand_wildcards: ['open', 'closed'], features: ['settings'] }));
   const old = expiredIndices(names, prefix, kinds, days, opts.now ?? Date.now());
   if (old.length) await es.indices.delete({ index: old.join(','), expand_wildcards: 'none' });
   return old;

@@ -1,4 +1,4 @@
-import type { Client } from '@elastic/elasticsearch';
+import { errors, type Client } from '@elastic/elasticsearch';
 import { INDEX_KINDS, type IndexKind } from './mappings';
 
 export { INDEX_KINDS, type IndexKind } from './mappings';
@@ -51,6 +51,28 @@ export async function ensureIndexTemplates(es: Client, prefix: string, opts: Tem
         aliases: { [aliasFor(prefix, kind)]: {} },
       },
     });
-    await es.indices.putMapping({ index: `${prefix}${kind}-*`, allow_no_indices: true, ignore_unavailable: true, ...(mappings as never) });
+    await es.indices.putMapping({ index: `${prefix}${kind}-*`, allow_no_indices: true, ignore_unavailable: true, ...(mappings as object) });
   }
+}
+
+/**
+ * Creates this month's and next month's indices ahead of time (from the templates), so the first event of
+ * a month does not wait for an index to be created — on a busy node that takes seconds. Idempotent.
+ */
+export async function ensureMonthlyIndices(es: Client, prefix: string, now = Date.now()): Promise<string[]> {
+  const d = new Date(now);
+  const next = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+  const names = (Object.keys(INDEX_KINDS) as IndexKind[]).flatMap((k) => [indexFor(prefix, k, now), indexFor(prefix, k, next)]);
+  const existing = new Set(Object.keys(await es.indices.get({ index: names.join(','), ignore_unavailable: true, allow_no_indices: true, features: ['aliases'] })));
+  const created: string[] = [];
+  for (const index of names.filter((n) => !existing.has(n))) {
+    try {
+      await es.indices.create({ index, wait_for_active_shards: '1' });
+      created.push(index);
+    } catch (err) {
+      // Another indexer instance created it in between.
+      if (!(err instanceof errors.ResponseError && JSON.stringify(err.body ?? '').includes('resource_already_exists_exception'))) throw err;
+    }
+  }
+  return created;
 }

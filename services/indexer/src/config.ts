@@ -5,7 +5,17 @@ export const IndexerEnv = z.object({
   ...platformEnv,
   INDEXER_PORT: port(8082),
   CHECKPOINTS_FILE: z.string().default('infra/demo/checkpoints.json'),
+  /** Consumer group (prefixed with TOPIC_PREFIX); every indexer instance joins the same one. */
+  INDEXER_GROUP_ID: z.string().min(1).max(100).default('indexer'),
+  /** Events and hits indices whose whole month is older than this are deleted (daily sweep). */
   RETENTION_DAYS: z.coerce.number().int().min(1).default(730),
+  /** The audit trail is kept longer than the events it talks about. */
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).default(3650),
+  /** Partitions processed at once; their batches are coalesced into one bulk request. */
+  INDEXER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(6),
+  INDEXER_BULK_MAX_DOCS: z.coerce.number().int().min(1).max(50_000).default(5_000),
+  INDEXER_LINGER_MS: z.coerce.number().int().min(0).max(1_000).default(5),
+  ES_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(30_000),
 });
 export type IndexerConfig = z.infer<typeof IndexerEnv>;
 export const loadIndexerConfig = (env: Record<string, string | undefined>): IndexerConfig => loadConfig(IndexerEnv, env);

@@ -10,6 +10,8 @@ const shutdown = createShutdown(logger);
 shutdown.add('stop indexer', () => indexer.stop());
 shutdown.trapSignals();
 
-await indexer.start();
+// Listen first so /healthz answers (and /readyz says "not yet") while the consumer joins its group.
 await indexer.app.listen({ host: config.HOST, port: config.INDEXER_PORT });
 logger.info({ port: config.INDEXER_PORT }, 'indexer listening');
+await indexer.start();
+logger.info('indexer consuming');
