@@ -67,7 +67,7 @@ export async function ensureMonthlyIndices(es: Client, prefix: string, now = Dat
   const created: string[] = [];
   for (const index of names.filter((n) => !existing.has(n))) {
     try {
-      await es.indices.create({ index, wait_for_active_shards: '1' });
+      await es.indices.create({ index, wait_for_active_shards: 1 });
       created.push(index);
     } catch (err) {
       // Another indexer instance created it in between.
