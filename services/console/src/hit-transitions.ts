@@ -39,7 +39,9 @@ export function applyAction(hit: Hit, a: HitAction, by: string, now: Date): Hit 
 
 /**
  * The jurisdiction a not-acknowledged hit is escalated to: the first level of the checkpoint's chain
- * (county → prefecture → province) the hit is not yet routed to, else national (`000000`).
+ * (county → prefecture → province) the hit is not yet routed to, else national (`000000`). Ancestors see
+ * their subtree's hits anyway; the escalation is what tells the next level that this one is theirs now
+ * (a `hit.updated` frame with an `escalate` history entry, the level added to `jurisdictions`).
  */
 export function nextEscalationLevel(hit: Hit, checkpointJurisdiction: string | undefined): string | undefined {
   const chain = [...(checkpointJurisdiction ? jurisdictionChain(checkpointJurisdiction) : []), '000000'];
