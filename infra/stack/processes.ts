@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { PidRecord } from './pid-file';
 import { rotateLog } from './log-files';
 
@@ -93,6 +94,7 @@ export interface DetachedSpec {
  * process: it keeps running after `npm run stack:start` exits, and it can be killed as a group.
  */
 export function spawnDetached(spec: DetachedSpec): { pid: number; startTime: string | null } {
+  mkdirSync(dirname(spec.logFile), { recursive: true });
   rotateLog(spec.logFile);
   const fd = openSync(spec.logFile, 'a');
   try {
