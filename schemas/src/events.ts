@@ -1,15 +1,22 @@
 import { z } from 'zod';
 import { CheckpointId, Grams, id, OffsetDateTime, Plate, ResidentId, text, uuidLike } from './common';
-import { PRECURSOR_IDS, SUBSTANCE_IDS } from './substances';
+import { PrecursorId, SubstanceId } from './substances';
 
-const Person = z.object({ idNumber: ResidentId, name: text(50).optional() });
+export const EVENT_TYPES = ['inspection', 'drug_test', 'seizure'] as const;
+export const EventType = z.enum(EVENT_TYPES);
+
+/** A person named by an event: the id is validated and normalised to 18 characters. */
+export const PersonRef = z.object({ idNumber: ResidentId, name: text(50).optional() });
 export const VEHICLE_KINDS = ['car', 'van', 'truck', 'coach', 'bus', 'hazmat', 'motorcycle', 'other'] as const;
-const VehicleKind = z.enum(VEHICLE_KINDS);
-const PrecursorCargo = z.object({
-  chemical: z.enum(PRECURSOR_IDS),
+export const VehicleKind = z.enum(VEHICLE_KINDS);
+export const PLATE_COLORS = ['blue', 'yellow', 'green', 'yellow_green', 'white', 'black'] as const;
+/** Precursor chemicals carried (inspection cargo) or seized, with the permit the carrier showed. */
+export const PrecursorCargo = z.object({
+  chemical: PrecursorId,
   quantityKg: z.number().positive().max(1_000_000),
   permitNo: text(40).optional(),
 });
+const Person = PersonRef;
 
 /** Fields every event carries. `eventId` is made by the terminal and is the idempotency key. */
 const Base = {
@@ -26,7 +33,7 @@ export const InspectionSchema = z.object({
   type: z.literal('inspection'),
   vehicle: z.object({
     plate: Plate,
-    plateColor: z.enum(['blue', 'yellow', 'green', 'yellow_green', 'white', 'black']).optional(),
+    plateColor: z.enum(PLATE_COLORS).optional(),
     kind: VehicleKind,
     direction: z.enum(['inbound', 'outbound']),
   }),
@@ -48,7 +55,7 @@ export const DrugTestSchema = z.object({
   reason: text(60).default('routine'),
   specimen: z.enum(['saliva', 'urine', 'hair', 'blood']),
   kit: z.object({ model: text(40), lot: text(40) }),
-  results: z.array(z.object({ substance: z.enum(SUBSTANCE_IDS), outcome: z.enum(['positive', 'negative', 'invalid']), cutoffNgMl: z.number().positive().max(100_000).optional() })).min(1).max(20),
+  results: z.array(z.object({ substance: SubstanceId, outcome: z.enum(['positive', 'negative', 'invalid']), cutoffNgMl: z.number().positive().max(100_000).optional() })).min(1).max(20),
   alcohol: z.object({ mgPer100ml: z.number().min(0).max(1000) }).optional(),
 });
 
@@ -59,7 +66,7 @@ export const SeizureSchema = z.object({
   items: z
     .array(
       z.object({
-        substance: z.enum(SUBSTANCE_IDS),
+        substance: SubstanceId,
         form: z.enum(['crystal', 'powder', 'tablet', 'liquid', 'plant', 'paste', 'other']),
         netWeightGrams: Grams,
         packages: z.number().int().min(1).max(100_000),
@@ -68,7 +75,7 @@ export const SeizureSchema = z.object({
     )
     .max(50)
     .default([]),
-  cashCny: z.number().min(0).max(1e10).default(0),
+  cashCny: z.number().min(0).max(1e10).multipleOf(0.01, 'yuan to the fen (2 decimals)').default(0),
   vehicles: z.array(z.object({ plate: Plate })).max(20).default([]),
   persons: z.array(Person.extend({ role: z.enum(['driver', 'passenger', 'owner', 'courier', 'other']), detained: z.boolean() })).max(50).default([]),
   precursors: z.array(PrecursorCargo).max(20).default([]),
@@ -79,7 +86,7 @@ export type Inspection = z.infer<typeof InspectionSchema>;
 export type DrugTest = z.infer<typeof DrugTestSchema>;
 export type Seizure = z.infer<typeof SeizureSchema>;
 export type Event = z.infer<typeof EventSchema>;
-export type EventType = Event['type'];
+export type EventType = z.infer<typeof EventType>;
 
 /** Plates and persons an event names, with their role (for matching, indexing and sightings). */
 export function eventSubjects(e: Event): { plates: string[]; persons: Array<{ idNumber: string; role: string }> } {

@@ -1,15 +1,22 @@
 import { z } from 'zod';
 import { Bilingual, CheckpointId, JurisdictionCode, OffsetDateTime, text } from './common';
+import { EventType } from './events';
 import { ACTIONS, SEVERITIES, WATCHLIST_CATEGORIES } from './watchlist';
 
 export const HIT_STATUSES = ['new', 'acknowledged', 'assigned', 'resolved'] as const;
 export const DISPOSITIONS = ['confirmed', 'false_positive', 'not_found', 'other'] as const;
 
-const Evidence = z.object({ eventId: text(64), type: z.enum(['inspection', 'drug_test', 'seizure']), checkpointId: CheckpointId, occurredAt: OffsetDateTime });
-const HistoryEntry = z.object({
+export const HIT_SUBJECT_KINDS = ['person', 'vehicle', 'permit', 'cargo'] as const;
+export const MATCH_KINDS = ['exact', 'lookalike', 'province', 'length', 'pattern'] as const;
+export const HIT_HISTORY_ACTIONS = ['raised', 'updated', 'acknowledge', 'assign', 'resolve', 'reopen', 'escalate'] as const;
+
+/** One event a hit rests on. */
+export const HitEvidence = z.object({ eventId: text(64), type: EventType, checkpointId: CheckpointId, occurredAt: OffsetDateTime });
+const Evidence = HitEvidence;
+export const HitHistoryEntry = z.object({
   at: OffsetDateTime,
   by: text(64),
-  action: z.enum(['raised', 'updated', 'acknowledge', 'assign', 'resolve', 'reopen', 'escalate']),
+  action: z.enum(HIT_HISTORY_ACTIONS),
   note: text(2000).optional(),
   version: z.number().int().min(1),
 });
@@ -27,11 +34,11 @@ export const HitSchema = z.object({
   detectedAt: OffsetDateTime,
   checkpointId: CheckpointId,
   jurisdictions: z.array(JurisdictionCode).min(1).max(20),
-  subject: z.object({ kind: z.enum(['person', 'vehicle', 'permit', 'cargo']), key: text(40), display: text(100) }),
+  subject: z.object({ kind: z.enum(HIT_SUBJECT_KINDS), key: text(40), display: text(100) }),
   match: z.object({
     entryId: text(64).optional(),
     exact: z.boolean(),
-    kind: z.enum(['exact', 'lookalike', 'province', 'length', 'pattern']),
+    kind: z.enum(MATCH_KINDS),
     differences: z.object({ positions: z.array(z.number().int()), description: Bilingual }).optional(),
   }),
   evidence: z.array(Evidence).min(1).max(500),
@@ -39,7 +46,7 @@ export const HitSchema = z.object({
   status: z.enum(HIT_STATUSES).default('new'),
   assignee: text(64).optional(),
   disposition: z.enum(DISPOSITIONS).optional(),
-  history: z.array(HistoryEntry).max(500).default([]),
+  history: z.array(HitHistoryEntry).max(500).default([]),
   version: z.number().int().min(1),
 });
 export type Hit = z.output<typeof HitSchema>;
@@ -52,6 +59,13 @@ export const HitActionSchema = z.discriminatedUnion('action', [
 ]);
 export type HitAction = z.infer<typeof HitActionSchema>;
 
-/** One per judged event, for the gateway's `?waitMs` instant verdict. */
-export const VerdictSchema = z.object({ schemaVersion: z.literal(1).default(1), eventId: text(64), judgedAt: OffsetDateTime, hits: z.array(HitSchema).max(100) });
-export type Verdict = z.output<typeof VerdictSchema>;
+/**
+ * Kafka headers of a `hit-updates.v1` record (its value is the full hit as the console computed it):
+ * the kind of update, the workflow sequence number it claims, and the writing console instance.
+ */
+export const HitUpdateHeadersSchema = z.object({
+  kind: z.enum(['action', 'escalate', 'repair']),
+  'workflow-seq': z.string().max(12).regex(/^\d+$/, 'a decimal sequence number'),
+  instance: text(80),
+});
+export type HitUpdateHeaders = z.infer<typeof HitUpdateHeadersSchema>;

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /** The closed list of substances an event may name (GLOSSARY.md), with console labels. */
 export const SUBSTANCES = {
   methamphetamine: { zh: '冰毒', en: 'methamphetamine (crystal)' },
@@ -32,6 +34,29 @@ export const PRECURSORS = {
   sulfuric_acid: { zh: '硫酸', en: 'sulfuric acid' },
   methylamine: { zh: '甲胺', en: 'methylamine' },
   bromopropiophenone: { zh: '溴代苯丙酮', en: '2-bromo-1-phenyl-1-propanone' },
+  mdp2p: { zh: '3,4-亚甲基二氧苯基-2-丙酮', en: '3,4-methylenedioxyphenyl-2-propanone (MDP2P)' },
+  isosafrole: { zh: '异黄樟素', en: 'isosafrole' },
+  phenylacetic_acid: { zh: '苯乙酸', en: 'phenylacetic acid' },
+  anthranilic_acid: { zh: '邻氨基苯甲酸', en: 'anthranilic acid' },
+  hydroxylimine: { zh: '羟亚胺', en: 'hydroxylimine (ketamine precursor)' },
+  chlorophenyl_cyclopentyl_ketone: { zh: '邻氯苯基环戊酮', en: '2-chlorophenyl cyclopentyl ketone' },
+  acetone: { zh: '丙酮', en: 'acetone' },
+  toluene: { zh: '甲苯', en: 'toluene' },
+  ethyl_ether: { zh: '乙醚', en: 'diethyl ether' },
+  chloroform: { zh: '三氯甲烷', en: 'chloroform' },
+  methyl_ethyl_ketone: { zh: '甲基乙基酮', en: 'methyl ethyl ketone' },
+  other: { zh: '其他易制毒化学品', en: 'other precursor chemical' },
 } as const;
 export type Precursor = keyof typeof PRECURSORS;
 export const PRECURSOR_IDS = Object.keys(PRECURSORS) as [Precursor, ...Precursor[]];
+
+/** A substance id of the closed list: drug names in events must be one of these. */
+export const SubstanceId = z.enum(SUBSTANCE_IDS);
+/** A precursor chemical id of the closed list. */
+export const PrecursorId = z.enum(PRECURSOR_IDS);
+
+/** The console label of a substance or precursor id; the id itself for anything unknown (old data). */
+export function substanceLabel(id: string, lang: 'zh' | 'en'): string {
+  const entry = (SUBSTANCES as Record<string, { zh: string; en: string }>)[id] ?? (PRECURSORS as Record<string, { zh: string; en: string }>)[id];
+  return entry ? entry[lang] : id;
+}
