@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNamespace, eventually, type Namespace } from '../support/namespace';
 import { drugTest, inspection } from '../support/sample-events';
 import { gatewayFor } from '../gateway/gateway-harness';
-import { committedHits, DEMO_WATCHLIST, putWatchlist, rulesFor } from './rules-harness';
+import { RuleSchema } from '../../schemas/src';
+import { DEFAULT_RULES } from '../../services/rules/src/default-rules';
+import { collect, committedHits, DEMO_WATCHLIST, putWatchlist, rulesFor } from './rules-harness';
 import type { RulesService } from '../../services/rules/src/app';
 import type { Gateway } from '../../services/gateway/src/app';
 
@@ -102,5 +104,34 @@ describe('rules service with real Kafka: watchlist and single-event rules', () =
     await eventually('the dead letter', () => (dead.length ? dead : undefined));
     await consumer.disconnect();
     expect(dead[0]).toMatchObject({ sourceTopic: ns.topics.events, reason: 'not JSON' });
+  });
+
+  it('seeded the default rule set into the empty rules topic', async () => {
+    const seeded = await collect(ns, ns.topics.rules, (v) => RuleSchema.parse(v));
+    const ids = await seeded.until('the seeded rules', (items) => (items.length >= DEFAULT_RULES.length ? items.map((r) => r.ruleId) : undefined));
+    await seeded.stop();
+    expect(ids.sort()).toEqual(DEFAULT_RULES.map((r) => r.ruleId).sort());
+  });
+
+  it('applies a rule switched off on the rules topic within a second, without restart', async () => {
+    const producer = ns.kafka.producer();
+    await producer.connect();
+    const person = DEFAULT_RULES.find((r) => r.ruleId === 'watchlist-person')!;
+    await producer.send({ topic: ns.topics.rules, acks: -1, messages: [{ key: person.ruleId, value: JSON.stringify({ ...person, enabled: false, version: 2 }) }] });
+    await new Promise((r) => setTimeout(r, 1000));
+    const off = await submit(inspection({ driver: { idNumber: fugitive.key }, passengers: [], occurredAt: '2026-11-22T21:00:00+08:00' }));
+    expect(off.verdict.hits).toEqual([]);
+    await producer.send({ topic: ns.topics.rules, acks: -1, messages: [{ key: person.ruleId, value: JSON.stringify({ ...person, version: 3 }) }] });
+    await producer.disconnect();
+    await new Promise((r) => setTimeout(r, 1000));
+    const on = await submit(inspection({ driver: { idNumber: fugitive.key }, passengers: [], occurredAt: '2026-11-22T22:00:00+08:00' }));
+    expect(on.verdict.hits.map((h) => h.ruleId)).toEqual(['watchlist-person']);
+  });
+
+  it('applies a watchlist entry put after start to the next event', async () => {
+    await putWatchlist(ns, [{ entryId: 'WL-LIVE-0001', kind: 'vehicle', key: '晋A8R6T2', category: 'case_vehicle', severity: 'high', action: 'detain', ownerJurisdiction: '140800', reason: '新布控', attributes: {} }]);
+    await new Promise((r) => setTimeout(r, 1000));
+    const body = await submit(inspection({ vehicle: { plate: '晋A8R6T2', kind: 'car', direction: 'inbound' }, passengers: [] }));
+    expect(body.verdict.hits).toMatchObject([{ ruleId: 'watchlist-vehicle', match: { exact: true } }]);
   });
 });
