@@ -97,7 +97,10 @@ export const RuleSchema = z
   .superRefine((r, ctx) => {
     const schema = RULE_PARAMS[r.kind] as z.ZodType | undefined;
     const checked = schema?.safeParse(r.params);
-    for (const issue of checked?.error?.issues ?? []) ctx.addIssue({ code: 'custom', path: ['params', ...issue.path], message: issue.message });
+    for (const issue of checked?.error?.issues ?? []) {
+      if (issue.code === 'unrecognized_keys') for (const key of issue.keys) ctx.addIssue({ code: 'custom', path: ['params', key], message: `not a parameter of ${r.kind} rules` });
+      else ctx.addIssue({ code: 'custom', path: ['params', ...issue.path], message: issue.message });
+    }
   });
 export type Rule = z.output<typeof RuleSchema>;
 
