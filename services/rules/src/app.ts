@@ -65,7 +65,7 @@ export function buildRules(config: RulesConfig, deps: { logger: Logger; kafka?: 
 
   const common = { kafka, logger: log, chunkSize: config.CHUNK_SIZE, transactionTimeoutMs: config.TRANSACTION_TIMEOUT_MS };
   const stages: Record<'judge' | 'correlate' | 'retro', TransactionalStage> = {
-    judge: createTransactionalStage({ ...common, topic: topics.events, groupId: groups.judge, transactionalId: txnId('judge'), logic: judge }),
+    judge: createTransactionalStage({ ...common, topic: topics.events, groupId: groups.judge, transactionalId: txnId('judge'), logic: judge, maxWaitMs: 20 }),
     correlate: createTransactionalStage({ ...common, topic: topics.sightings, groupId: groups.correlate, transactionalId: txnId('correlate'), logic: correlate }),
     retro: createTransactionalStage({ ...common, topic: topics.watchlist, groupId: groups.retro, transactionalId: txnId('retro'), logic: retro, fromBeginning: false }),
   };

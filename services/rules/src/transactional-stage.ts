@@ -46,6 +46,8 @@ export function createTransactionalStage(deps: {
   transactionTimeoutMs: number;
   /** Where a group without committed offsets starts (the retro-hunt group starts at the end). */
   fromBeginning?: boolean;
+  /** Longest fetch wait (ms): short for the officer-facing stage, longer where idle polling would only cost CPU. */
+  maxWaitMs?: number;
   logic: StageLogic;
 }): TransactionalStage {
   const log = deps.logger.child({ component: 'stage', groupId: deps.groupId });
@@ -91,7 +93,7 @@ export function createTransactionalStage(deps: {
       await admin.connect();
       producer = deps.kafka.producer({ transactionalId: deps.transactionalId, idempotent: true, maxInFlightRequests: 1, transactionTimeout: deps.transactionTimeoutMs });
       await producer.connect();
-      consumer = deps.kafka.consumer({ groupId: deps.groupId, readUncommitted: false, maxWaitTimeInMs: 100, minBytes: 1, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
+      consumer = deps.kafka.consumer({ groupId: deps.groupId, readUncommitted: false, maxWaitTimeInMs: deps.maxWaitMs ?? 100, minBytes: 1, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
       consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
         assigned = new Set(payload.memberAssignment[deps.topic] ?? []);
         for (const p of [...position.keys()]) if (!assigned.has(p)) forget(p);
