@@ -53,7 +53,9 @@ export class PlatePatternError extends Error {
  */
 export function platePattern(raw: string, opts: { fuzzy: boolean; isWholePlate: (p: string) => boolean; maxAlternatives?: number }): PlatePattern {
   const p = canonicalPlate(raw.replaceAll('＊', '*').replaceAll('%', '*')).replace(/\*+/g, '*');
-  if (!p.includes('*') && opts.isWholePlate(p)) return { kind: 'exact', plate: p };
+  // A misread plate may be invalid as written (an O in the serial): with `fuzzy`, 7 or 8 characters are a whole plate.
+  const whole = opts.isWholePlate(p) || (opts.fuzzy && [...p].length >= 7 && [...p].length <= 8);
+  if (!p.includes('*') && whole) return { kind: 'exact', plate: p };
   const segments = p.split('*');
   const known = segments.filter((s) => s.length > 0);
   if ([...p.replaceAll('*', '')].length < 2 && !(known.length === 1 && segments[0] === known[0])) {
