@@ -81,6 +81,10 @@ describe('rules service with real Kafka: correlation by event time (stage 2)', (
     const repeat = await hits.until('the repeat-positive hit', (items) => items.find((h) => h.category === 'repeat_positive' && h.subject.key === IDS.chengdu));
     expect(repeat).toMatchObject({ ruleId: 'positive-drug-test', severity: 'critical' });
     expect(repeat.evidence).toHaveLength(2);
+    await produceEvents(ns, [drugTest({ occurredAt: t(10), subject: { idNumber: IDS.taiyuan }, results: positive }), drugTest({ occurredAt: t(400), subject: { idNumber: IDS.taiyuan } })]);
+    await drained(ns, `${ns.topicPrefix}rules`, ns.topics.events, { transactional: false });
+    await drained(ns, `${ns.topicPrefix}rules-correlate`, ns.topics.sightings, { transactional: true });
+    expect(hits.items.filter((h) => h.subject.key === IDS.taiyuan).map((h) => h.category)).toEqual(['positive_drug_test']);
   });
 
   it('traces a seizure back through earlier sightings and lists the seized vehicle and persons with provenance', async () => {
@@ -102,5 +106,12 @@ describe('rules service with real Kafka: correlation by event time (stage 2)', (
     });
     await entries.stop();
     expect(listed.map((e) => [e.kind, e.key, e.provenance?.source]).sort()).toEqual([['person', IDS.ludian, 'trace-back'], ['vehicle', '云A3D4F5', 'trace-back']]);
+  });
+
+  it('raises no trace-back for a seized vehicle never seen before', async () => {
+    await produceEvents(ns, [seizure({ checkpointId: 'CP-511500-G85-04', occurredAt: t(5), vehicles: [{ plate: '川Q9W8E7' }], persons: [] })]);
+    await drained(ns, `${ns.topicPrefix}rules`, ns.topics.events, { transactional: false });
+    await drained(ns, `${ns.topicPrefix}rules-correlate`, ns.topics.sightings, { transactional: true });
+    expect(hits.items.filter((h) => h.subject.key === '川Q9W8E7')).toEqual([]);
   });
 });

@@ -17,7 +17,7 @@ const revoked = watch.find((w) => w.category === 'revoked_licence')!;
 describe('rules service with real Kafka: watchlist and single-event rules', () => {
   let ns: Namespace;
   let rules: RulesService;
-  let gw: { gateway: Gateway; officerToken: string };
+  let gw: { gateway: Gateway; tokenFor: (cp: string) => string };
   beforeAll(async () => {
     ns = await createNamespace('rules');
     await putWatchlist(ns, watch);
@@ -33,7 +33,7 @@ describe('rules service with real Kafka: watchlist and single-event rules', () =
   });
 
   const submit = async (ev: Record<string, unknown>) => {
-    const res = await gw.gateway.app.inject({ method: 'POST', url: '/api/v1/events?waitMs=5000', headers: { authorization: `Bearer ${gw.officerToken}` }, payload: ev });
+    const res = await gw.gateway.app.inject({ method: 'POST', url: '/api/v1/events?waitMs=5000', headers: { authorization: `Bearer ${gw.tokenFor(String(ev.checkpointId))}` }, payload: ev });
     expect(res.statusCode).toBe(202);
     return res.json() as { verdict: { judged: boolean; hits: Array<{ ruleId: string; severity: string; match: { exact: boolean; kind: string }; summary: { en: string } }> } };
   };
@@ -104,6 +104,28 @@ describe('rules service with real Kafka: watchlist and single-event rules', () =
     await eventually('the dead letter', () => (dead.length ? dead : undefined));
     await consumer.disconnect();
     expect(dead[0]).toMatchObject({ sourceTopic: ns.topics.events, reason: 'not JSON' });
+  });
+
+  it('flags a person under community treatment outside their area, not inside it', async () => {
+    const treated = watch.find((w) => w.category === 'community_treatment')!; // area 140300 (Yangquan)
+    const away = await submit(inspection({ driver: { idNumber: treated.key }, passengers: [] }));
+    expect(away.verdict.hits.map((h) => h.ruleId)).toEqual(['community-treatment']);
+    const home = await submit(inspection({ checkpointId: 'CP-140321-G20-01', driver: { idNumber: treated.key }, passengers: [] }));
+    expect(home.verdict.hits).toEqual([]);
+  });
+
+  it('flags precursor cargo above its permit or without one, not within it', async () => {
+    const truck = (quantityKg: number, plate = '蒙K3H761') =>
+      inspection({ occurredAt: '2026-11-22T09:00:00+08:00', vehicle: { plate, kind: 'truck', direction: 'outbound' }, passengers: [], cargo: { description: '麻黄草', precursors: [{ chemical: 'ephedra', quantityKg, permitNo: 'YZD-1508-2026-0031' }] } });
+    expect((await submit(truck(300))).verdict.hits).toEqual([]);
+    expect((await submit(truck(800))).verdict.hits).toMatchObject([{ ruleId: 'precursor-permit', summary: { en: expect.stringContaining('above its permit') } }]);
+    expect((await submit(truck(100, '晋C54321'))).verdict.hits).toMatchObject([{ ruleId: 'precursor-permit', summary: { en: expect.stringContaining('without a valid permit') } }]);
+  });
+
+  it('does not mark companions of a person listed only as a registered drug user', async () => {
+    const user = watch.find((w) => w.category === 'registered_drug_user')!;
+    const body = await submit(inspection({ driver: { idNumber: user.key }, passengers: [{ idNumber: '140100199202283457' }] }));
+    expect(body.verdict.hits.map((h) => h.ruleId)).toEqual(['watchlist-person']);
   });
 
   it('seeded the default rule set into the empty rules topic', async () => {
