@@ -47,5 +47,6 @@ describe('plate grams', () => {
 
   it('fold a whole plate together with its confused province spellings', () => {
     expect(foldedPlateVariants('晋C8O5S2')).toEqual(['晋C80552', '普C80552']);
+    expect(foldedPlateVariants('普C8O5S2')).toEqual(['普C80552', '晋C80552']);
   });
 });

@@ -93,6 +93,13 @@ const CLASSES: string[] = ['0ODQ', '1I', '2Z', '5S', '8B', '6G'];
 const CLASS_OF = new Map<string, string>();
 for (const c of CLASSES) for (const ch of c) CLASS_OF.set(ch, c);
 
+/** A province character and every character it is confused with, in either direction (晋 ↔ 普). */
+export function provinceAlternatives(ch: string): string[] {
+  const out = new Set([ch, ...(PROVINCE_CONFUSIONS[ch] ?? [])]);
+  for (const [p, confused] of Object.entries(PROVINCE_CONFUSIONS)) if (confused.includes(ch)) out.add(p);
+  return [...out];
+}
+
 /**
  * Every spelling of a gram an OCR could have produced or misread, including confused province characters.
  * Bounded: a pattern made only of look-alike characters would explode, so it is refused past `max`.
@@ -100,7 +107,7 @@ for (const c of CLASSES) for (const ch of c) CLASS_OF.set(ch, c);
 export function lookalikeVariants(gram: string, max = 256): string[] {
   let out = [''];
   for (const ch of gram) {
-    const alts = CLASS_OF.get(ch) ?? (PROVINCE_CONFUSIONS[ch] ? ch + PROVINCE_CONFUSIONS[ch]!.join('') : ch);
+    const alts = CLASS_OF.get(ch)?.split('') ?? provinceAlternatives(ch);
     const next: string[] = [];
     for (const prefix of out) for (const a of alts) next.push(prefix + a);
     if (next.length > max) throw new PlatePatternError('the pattern is too ambiguous for a look-alike search; give more characters or search exactly');
@@ -114,6 +121,5 @@ export function foldedPlateVariants(plate: string): string[] {
   const chars = [...plate];
   const first = chars[0] ?? '';
   const rest = chars.slice(1).join('');
-  const provinces = [first, ...(PROVINCE_CONFUSIONS[first] ?? [])];
-  return [...new Set(provinces.map((p) => foldLookalikes(p + rest)))];
+  return [...new Set(provinceAlternatives(first).map((p) => foldLookalikes(p + rest)))];
 }
