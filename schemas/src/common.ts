@@ -92,7 +92,7 @@ export const ResidentId = z
     }
     return r.id18;
   })
-  .meta({ description: '18-character resident id (ISO 7064 MOD 11-2 check, X last) or legacy 15-digit id; normalised to 18', examples: ['14088219900705123X'] });
+  .meta({ description: '18-character resident id (ISO 7064 MOD 11-2 check, X last) or legacy 15-digit id; normalised to 18', examples: ['140882199007052410'] });
 
 /** A GA 36 plate, validated and canonicalised (`晋c·12345` → `晋C12345`). */
 export const Plate = z
