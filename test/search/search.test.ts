@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventSchema } from '../../schemas/src';
 import { createHttpService } from '../../lib/http-service';
 import { createMetrics } from '../../lib/metrics';
+import { registerDocs } from '../../lib/openapi';
 import { createTokenService } from '../../lib/auth/tokens';
 import type { Role } from '../../lib/auth/tokens';
 import { loadCheckpointRegistry } from '../../lib/checkpoints';
@@ -76,7 +77,9 @@ describe('investigator search with real Kafka and Elasticsearch', () => {
     expect(bulk.errors).toBe(false);
 
     app = createHttpService({ logger: ns.logger, metrics: createMetrics('console-test'), isReady: () => true });
-    registerSearchRoutes(app, { es: ns.es, indexPrefix: ns.indexPrefix, tokens, checkpoints: registry, audit: (r) => audits.push(r) });
+    registerDocs(app, { title: 'search test', version: '1.0.0' });
+    // As the console does: routes inside a plugin, so the docs plugin (loaded first) sees them.
+    void app.register(async (api) => registerSearchRoutes(api, { es: ns.es, indexPrefix: ns.indexPrefix, tokens, checkpoints: registry, audit: (r) => audits.push(r) }));
     await app.ready();
     await eventually('the produced events and the hit indexed', async () => {
       await ns.es.indices.refresh({ index: `${ns.indexPrefix}events,${ns.indexPrefix}hits` }).catch(() => undefined);
@@ -136,7 +139,7 @@ describe('investigator search with real Kafka and Elasticsearch', () => {
     expect(stats).toMatchObject({ inspections: 1, seizures: { count: 0 } });
     // A prefecture sees its own checkpoints only.
     const yuncheng = await search(as('commander', '140800'), { size: 200 });
-    expect(ids(yuncheng)).toEqual([route[3], seized, positive, decoy, lookalike].map((e) => String(e.eventId)).sort());
+    expect(ids(yuncheng)).toEqual([route[3]!, seized, positive, decoy, lookalike].map((e) => String(e.eventId)).sort());
   });
 
   it('lets only the intended roles search, and masks resident ids for commanders', async () => {
@@ -218,6 +221,13 @@ describe('investigator search with real Kafka and Elasticsearch', () => {
 
     const r = (await get(inv, `/api/v1/entities/vehicles/${encodeURIComponent('晋C7K245')}/route?days=30&${q}`)).json() as { points: Array<{ checkpointId: string }> };
     expect(r.points.map((p) => p.checkpointId)).toEqual(['CP-140321-G20-01', 'CP-140100-G5-03', 'CP-140802-G5-02']);
+  });
+
+  it('documents every search route with its inputs in the OpenAPI document', async () => {
+    const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, Record<string, { requestBody?: unknown; parameters?: Array<{ name: string }> }>> };
+    expect(Object.keys(doc.paths).sort()).toEqual(['/api/v1/entities/persons/{idNumber}/associates', '/api/v1/entities/persons/{idNumber}/timeline', '/api/v1/entities/vehicles/{plate}/route', '/api/v1/entities/vehicles/{plate}/timeline', '/api/v1/events/{eventId}', '/api/v1/search', '/api/v1/search/export', '/api/v1/stats/summary']);
+    expect(doc.paths['/api/v1/search']!.post!.requestBody).toBeDefined();
+    expect(doc.paths['/api/v1/search/export']!.get!.parameters!.map((p) => p.name)).toEqual(expect.arrayContaining(['format', 'plate', 'purpose']));
   });
 
   it('summarises statistics within scope: tests, positive rate, seizures by substance, hits by severity', async () => {

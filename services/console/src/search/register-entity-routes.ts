@@ -12,6 +12,7 @@ import { idFor, SIGHTING_SOURCE, toSighting, type EventSource, type Sighting } f
 import type { SearchAuditRecord, SearchDeps } from './search-deps';
 import { requirePurpose, RouteQuery, TimelineQuery } from './search-request';
 import { SEARCH_ROLES } from './search-roles';
+import { SEARCH_DOCS } from './route-docs';
 
 type Audit = (p: Principal, action: SearchAuditRecord['action'], terms: Record<string, unknown>, extra?: { purpose?: string | undefined; target?: string }) => void;
 
@@ -45,7 +46,7 @@ export function registerEntityRoutes(app: FastifyInstance, deps: SearchDeps, aud
   };
   const withTruncation = <T extends object>(body: T, truncated: boolean) => (truncated ? { ...body, truncated: true } : body);
 
-  app.get('/api/v1/entities/vehicles/:plate/timeline', { schema: { tags: ['search'], summary: 'Every sighting of a vehicle, in time order, with checkpoint and place' } }, async (req) => {
+  app.get('/api/v1/entities/vehicles/:plate/timeline', { schema: { tags: ['search'], summary: 'Every sighting of a vehicle, in time order, with checkpoint and place', params: SEARCH_DOCS.plateParams, querystring: SEARCH_DOCS.timelineQuery } }, async (req) => {
     const p = authorize(deps.tokens, req, SEARCH_ROLES.vehicle);
     const { plate } = parseWith(PlateParams, req.params, 'path');
     const q = parseWith(TimelineQuery, req.query ?? {}, 'query');
@@ -56,7 +57,7 @@ export function registerEntityRoutes(app: FastifyInstance, deps: SearchDeps, aud
     return withTruncation({ plate, sightings: list }, truncated);
   });
 
-  app.get('/api/v1/entities/persons/:idNumber/timeline', { schema: { tags: ['search'], summary: 'Every sighting of a person, in time order, with their role' } }, async (req) => {
+  app.get('/api/v1/entities/persons/:idNumber/timeline', { schema: { tags: ['search'], summary: 'Every sighting of a person, in time order, with their role', params: SEARCH_DOCS.personParams, querystring: SEARCH_DOCS.timelineQuery } }, async (req) => {
     const p = authorize(deps.tokens, req, SEARCH_ROLES.person);
     const id = residentIdOrFail(parseWith(PersonParams, req.params, 'path').idNumber, '/params/idNumber');
     const q = parseWith(TimelineQuery, req.query ?? {}, 'query');
@@ -66,7 +67,7 @@ export function registerEntityRoutes(app: FastifyInstance, deps: SearchDeps, aud
     return withTruncation({ idNumber: idFor(p)(id), sightings: rows.map((s) => toSighting(s, deps.checkpoints, id)) }, truncated);
   });
 
-  app.get('/api/v1/entities/persons/:idNumber/associates', { schema: { tags: ['search'], summary: 'Who travelled in the same vehicle as a person, how often, when last, in which vehicles' } }, async (req) => {
+  app.get('/api/v1/entities/persons/:idNumber/associates', { schema: { tags: ['search'], summary: 'Who travelled in the same vehicle as a person, how often, when last, in which vehicles', params: SEARCH_DOCS.personParams, querystring: SEARCH_DOCS.timelineQuery } }, async (req) => {
     const p = authorize(deps.tokens, req, SEARCH_ROLES.person);
     const id = residentIdOrFail(parseWith(PersonParams, req.params, 'path').idNumber, '/params/idNumber');
     const q = parseWith(TimelineQuery, req.query ?? {}, 'query');
@@ -107,7 +108,7 @@ export function registerEntityRoutes(app: FastifyInstance, deps: SearchDeps, aud
     return { idNumber: show(id), associates };
   });
 
-  app.get('/api/v1/entities/vehicles/:plate/route', { schema: { tags: ['search'], summary: "A vehicle's route over the days before its latest seizure (or before now)" } }, async (req) => {
+  app.get('/api/v1/entities/vehicles/:plate/route', { schema: { tags: ['search'], summary: "A vehicle's route over the days before its latest seizure (or before now)", params: SEARCH_DOCS.plateParams, querystring: SEARCH_DOCS.routeQuery } }, async (req) => {
     const p = authorize(deps.tokens, req, SEARCH_ROLES.vehicle);
     const { plate } = parseWith(PlateParams, req.params, 'path');
     const q = parseWith(RouteQuery, req.query ?? {}, 'query');

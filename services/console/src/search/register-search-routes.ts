@@ -14,6 +14,7 @@ import { decodeCursor, encodeCursor } from './page-cursor';
 import { LIST_SOURCE, maskIdsDeep, toResultItem, type EventSource } from './result-view';
 import { registerEntityRoutes } from './register-entity-routes';
 import { registerStatsRoute } from './register-stats-route';
+import { SEARCH_DOCS } from './route-docs';
 import type { SearchAuditRecord, SearchDeps } from './search-deps';
 import { ExportQuery, requirePurpose, SearchBody, type SearchFilters } from './search-request';
 import { SEARCH_ROLES } from './search-roles';
@@ -58,7 +59,7 @@ export function registerSearchRoutes(app: FastifyInstance, deps: SearchDeps): vo
   const hits = `${deps.indexPrefix}hits`;
   const audit = auditor(deps);
 
-  app.post('/api/v1/search', { schema: { tags: ['search'], summary: 'Search past events: filters, exact / partial (晋C*45) / look-alike plates, ids, free text, paging, aggregations' } }, async (req) => {
+  app.post('/api/v1/search', { schema: { tags: ['search'], summary: 'Search past events: filters, exact / partial (晋C*45) / look-alike plates, ids, free text, paging, aggregations', body: SEARCH_DOCS.searchBody } }, async (req) => {
     const p = authorize(deps.tokens, req, SEARCH_ROLES.search);
     const r = parseWith(SearchBody, req.body ?? {}, 'search');
     if (r.plate || r.idNumber) requirePurpose(r.purpose, '/purpose');
@@ -103,7 +104,7 @@ export function registerSearchRoutes(app: FastifyInstance, deps: SearchDeps): vo
     };
   });
 
-  app.get('/api/v1/search/export', { schema: { tags: ['search'], summary: 'Export a result set as CSV or NDJSON, streamed (point in time + search_after)' } }, async (req, reply) => {
+  app.get('/api/v1/search/export', { schema: { tags: ['search'], summary: 'Export a result set as CSV or NDJSON, streamed (point in time + search_after)', querystring: SEARCH_DOCS.exportQuery } }, async (req, reply) => {
     const p = authorize(deps.tokens, req, SEARCH_ROLES.export, { allowQueryToken: true });
     const q = parseWith(ExportQuery, req.query ?? {}, 'export query');
     if (q.plate || q.idNumber) requirePurpose(q.purpose, '/query/purpose');
@@ -133,7 +134,7 @@ export function registerSearchRoutes(app: FastifyInstance, deps: SearchDeps): vo
   });
 
   const EventParams = z.object({ eventId: z.string().min(1).max(64) });
-  app.get('/api/v1/events/:eventId', { schema: { tags: ['search'], summary: 'One event with the hits it is evidence of' } }, async (req) => {
+  app.get('/api/v1/events/:eventId', { schema: { tags: ['search'], summary: 'One event with the hits it is evidence of', params: SEARCH_DOCS.eventParams } }, async (req) => {
     const p = authorize(deps.tokens, req, SEARCH_ROLES.event);
     const { eventId } = parseWith(EventParams, req.params, 'path');
     const scope = scopeClauses(p);

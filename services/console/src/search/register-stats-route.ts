@@ -5,6 +5,7 @@ import { esCall } from './es-call';
 import type { SearchDeps } from './search-deps';
 import { StatsQuery } from './search-request';
 import { SEARCH_ROLES } from './search-roles';
+import { SEARCH_DOCS } from './route-docs';
 import { shapeStats, statsRequests } from './stats-summary';
 
 /**
@@ -12,7 +13,7 @@ import { shapeStats, statsRequests } from './stats-summary';
  * still scoped to the caller's jurisdiction subtree.
  */
 export function registerStatsRoute(app: FastifyInstance, deps: SearchDeps): void {
-  app.get('/api/v1/stats/summary', { schema: { tags: ['search'], summary: 'Inspections, tests and positive rate, seizures by substance, hits by severity and status, per time bucket and jurisdiction' } }, async (req) => {
+  app.get('/api/v1/stats/summary', { schema: { tags: ['search'], summary: 'Inspections, tests and positive rate, seizures by substance, hits by severity and status, per time bucket and jurisdiction', querystring: SEARCH_DOCS.statsQuery } }, async (req) => {
     const p = authorize(deps.tokens, req, SEARCH_ROLES.stats);
     const q = parseWith(StatsQuery, req.query ?? {}, 'query');
     const r = statsRequests(q, p, Date.now());
