@@ -86,14 +86,17 @@ export async function liveClient(wsUrl: string, token: string, subscribe: Record
 }
 
 /** The HTTP status a WebSocket upgrade is refused with (or 101). */
-export function upgradeStatus(wsUrl: string, query: string): Promise<number> {
+export function upgradeStatus(wsUrl: string, query: string, origin?: string): Promise<number> {
   return new Promise((resolve) => {
-    const ws = new WebSocket(`${wsUrl}/api/v1/live${query}`);
+    const ws = new WebSocket(`${wsUrl}/api/v1/live${query}`, origin ? { origin } : {});
     ws.once('open', () => {
       ws.close();
       resolve(101);
     });
-    ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+    ws.once('unexpected-response', (req, res) => {
+      resolve(res.statusCode ?? 0);
+      req.destroy();
+    });
     ws.once('error', () => undefined);
   });
 }

@@ -1,8 +1,11 @@
 import { maskResidentId } from '../../../schemas/src';
 import type { Principal } from '../../../lib/auth/tokens';
 
-/** Roles that work with full resident ids; everyone else sees them masked (issue 7, privacy). */
-const FULL_IDS = new Set<Principal['role']>(['commander', 'investigator', 'admin']);
+/**
+ * Roles that work with full resident ids; everyone else sees them masked (issue 7, privacy). The same
+ * rule as the search plugin's `seesFullIds`: investigators trace people, admins key watchlists by id.
+ */
+const FULL_IDS = new Set<Principal['role']>(['investigator', 'admin']);
 
 export const seesFullIds = (p: Principal): boolean => FULL_IDS.has(p.role);
 

@@ -12,21 +12,33 @@ const selfOrigin = (req: FastifyRequest): string => `${req.protocol}://${req.hos
 export function registerWebSecurity(app: FastifyInstance, opts: { corsOrigins: string[] }): void {
   const listed = new Set(opts.corsOrigins.map((o) => o.replace(/\/$/, '')));
 
-  app.addHook('onRequest', async (req, reply) => {
+  const foreign = (req: FastifyRequest): string | undefined => {
     const origin = req.headers.origin;
-    if (typeof origin !== 'string' || origin === selfOrigin(req)) return;
-    if (!listed.has(origin)) throw new AppError('forbidden', `Origin ${origin} may not call this API`);
+    return typeof origin === 'string' && origin !== selfOrigin(req) ? origin : undefined;
+  };
+  // Refused in preValidation, not onRequest: the WebSocket plugin's own onRequest hook must have run for
+  // it to close a refused upgrade's socket.
+  app.addHook('preValidation', async (req) => {
+    const origin = foreign(req);
+    if (origin && !listed.has(origin)) throw new AppError('forbidden', `Origin ${origin} may not call this API`);
+  });
+  app.addHook('onRequest', async (req, reply) => {
+    const origin = foreign(req);
+    if (!origin || !listed.has(origin)) return undefined;
     reply.header('access-control-allow-origin', origin);
     reply.header('vary', 'Origin');
     if (req.method === 'OPTIONS' && req.headers['access-control-request-method']) {
-      reply
+      return reply
         .header('access-control-allow-methods', 'GET, POST, PUT, DELETE')
         .header('access-control-allow-headers', 'authorization, content-type, x-request-id')
         .header('access-control-max-age', '600')
         .status(204)
         .send();
     }
+    return undefined;
   });
+  // Preflights need a route for the hook above to run on; anything else asking OPTIONS gets 204 too.
+  app.options('/*', { schema: { hide: true } }, async (_req, reply) => reply.status(204).send());
 
   app.addHook('onSend', async (req, reply) => {
     const host = req.host;
