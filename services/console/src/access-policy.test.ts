@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ROLES, type Principal } from '../../../lib/auth/tokens';
 import { allowedActions, assertWithinScope, canSeeHit, ROUTE_POLICY } from './access-policy';
+import { SEARCH_ROLES } from './search';
 import { sampleHit } from './sample-hit';
 
 const who = (role: Principal['role'], jur = '140000', cp?: string): Principal => ({ sub: role, role, jur, ...(cp ? { cp } : {}), jti: 'j', iat: 0, exp: 9_999_999_999 });
@@ -36,5 +37,16 @@ describe('console access policy', () => {
   it('refuses a narrower view outside the account’s own scope', () => {
     expect(() => assertWithinScope(who('commander', '140800'), '140000')).toThrow(expect.objectContaining({ code: 'out_of_scope' }));
     expect(() => assertWithinScope(who('commander', '140000'), '140882')).not.toThrow();
+  });
+
+  it('agrees with the search plugin’s own role table on every search route', () => {
+    expect(ROUTE_POLICY['POST /api/v1/search']).toEqual(SEARCH_ROLES.search);
+    expect(ROUTE_POLICY['GET /api/v1/search/export']).toEqual(SEARCH_ROLES.export);
+    expect(ROUTE_POLICY['GET /api/v1/events/:eventId']).toEqual(SEARCH_ROLES.event);
+    expect(ROUTE_POLICY['GET /api/v1/entities/vehicles/:plate/timeline']).toEqual(SEARCH_ROLES.vehicle);
+    expect(ROUTE_POLICY['GET /api/v1/entities/vehicles/:plate/route']).toEqual(SEARCH_ROLES.vehicle);
+    expect(ROUTE_POLICY['GET /api/v1/entities/persons/:idNumber/timeline']).toEqual(SEARCH_ROLES.person);
+    expect(ROUTE_POLICY['GET /api/v1/entities/persons/:idNumber/associates']).toEqual(SEARCH_ROLES.person);
+    expect(ROUTE_POLICY['GET /api/v1/stats/summary']).toEqual(SEARCH_ROLES.stats);
   });
 });

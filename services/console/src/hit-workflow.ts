@@ -111,6 +111,8 @@ export function createHitWorkflow(deps: {
   return {
     act: (p, hitId, action) =>
       serial(hitId, async () => {
+        // Before the store caught up its versions may be old: an action would be judged on a stale view.
+        if (!deps.store.isCaughtUp()) throw new AppError('not_ready', 'The console is still reading the hit log', { retryAfterSeconds: 2 });
         const hit = assertCanSeeHit(p, deps.store.get(hitId), hitId);
         if (!allowedActions(p).includes(action.action)) throw new AppError('forbidden', `Role ${p.role} may not ${action.action} hits`);
         checkVersion(hit, action.expectedVersion);
