@@ -95,7 +95,8 @@ export function createReferenceData(deps: {
         const wlOffsets = await retry(() => admin.fetchTopicOffsets(deps.topics.watchlist));
         for (const [topic, offsets] of [[deps.topics.rules, ruleOffsets], [deps.topics.watchlist, wlOffsets]] as const)
           for (const p of offsets) if (BigInt(p.high) > BigInt(p.low)) ends.set(`${topic}:${p.partition}`, BigInt(p.high) - 1n);
-        const [retro] = await admin.fetchOffsets({ groupId: deps.retroGroupId, topics: [deps.topics.watchlist] });
+        // Right after a broker starts, the group coordinator may still be loading (NOT_COORDINATOR): retry.
+        const [retro] = await retry(() => admin.fetchOffsets({ groupId: deps.retroGroupId, topics: [deps.topics.watchlist] }));
         retroFrom = new Map((retro?.partitions ?? []).filter((p) => BigInt(p.offset) >= 0n).map((p) => [p.partition, BigInt(p.offset)]));
       } finally {
         await admin.disconnect();
