@@ -13,7 +13,8 @@ import { createTokenService, type TokenService } from '../../../lib/auth/tokens'
 import { createAccountStore, loadAccountsFile, type AccountStore } from '../../../lib/auth/accounts';
 import { registerLoginRoute } from '../../../lib/auth/login-route';
 import { loadCheckpointRegistry, type CheckpointRegistry } from '../../../lib/checkpoints';
-import { topicNames } from '../../../infra/topics';
+import { ensureTopics, topicNames } from '../../../infra/topics';
+import { retry } from '../../../lib/retry';
 import { DEFAULT_RULES } from '../../rules/src/default-rules';
 import { createAuditTrail, type AuditEntry, type AuditTrail } from './audit';
 import { createBacktestRunner } from './backtest-runner';
@@ -103,6 +104,14 @@ export function buildConsole(config: ConsoleConfig, deps: ConsoleDeps): ConsoleS
     store,
     audit,
     async start() {
+      // Whichever service starts first creates the topics, so start order does not matter.
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        await retry(async () => ensureTopics(admin, { prefix: config.TOPIC_PREFIX, brokers: (await admin.describeCluster()).brokers.length }), { attempts: 30, maxMs: 5_000 });
+      } finally {
+        await admin.disconnect();
+      }
       await producer.connect();
       await Promise.all([watchlist.start(), rules.start(), store.start()]);
       workflow.start();

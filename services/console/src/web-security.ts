@@ -40,7 +40,9 @@ export function registerWebSecurity(app: FastifyInstance, opts: { corsOrigins: s
   // Preflights need a route for the hook above to run on; anything else asking OPTIONS gets 204 too.
   app.options('/*', { schema: { hide: true } }, async (_req, reply) => reply.status(204).send());
 
-  app.addHook('onSend', async (req, reply) => {
+  // Callback style on purpose: lib/http-service's /readyz and /metrics call reply.send() in async handlers
+  // without returning it, which double-sends once a second async onSend hook adds a tick.
+  app.addHook('onSend', (req, reply, payload, done) => {
     const host = req.host;
     // Swagger UI brings its own inline bootstrap; everything else gets the strict policy.
     if (!req.url.startsWith('/docs')) {
@@ -63,5 +65,6 @@ export function registerWebSecurity(app: FastifyInstance, opts: { corsOrigins: s
     reply.header('cross-origin-opener-policy', 'same-origin');
     reply.header('cross-origin-resource-policy', 'same-origin');
     reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=()');
+    done(null, payload);
   });
 }
