@@ -60,10 +60,10 @@ export function createHttpService(opts: HttpServiceOptions): FastifyInstance {
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
     if (!opts.isReady()) throw new AppError('not_ready', 'Still catching up with the event log', { retryAfterSeconds: 2 });
-    reply.send({ status: 'ready' });
+    return reply.send({ status: 'ready' });
   });
   app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
-    reply.type(opts.metrics.registry.contentType).send(await opts.metrics.registry.metrics());
+    return reply.type(opts.metrics.registry.contentType).send(await opts.metrics.registry.metrics());
   });
   return app;
 }
