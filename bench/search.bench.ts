@@ -113,10 +113,12 @@ async function main(): Promise<void> {
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
       while (next < N) {
+        // Claim a range before any await: the other loaders move `next` meanwhile.
         const from = next;
-        next = Math.min(N, next + BULK);
+        const to = Math.min(N, next + BULK);
+        next = to;
         const operations: object[] = [];
-        for (let n = from; n < next; n++) {
+        for (let n = from; n < to; n++) {
           const e = synthetic(n);
           const doc = eventDocument(e, registry);
           if (n % 1000 === 0) {
@@ -128,7 +130,7 @@ async function main(): Promise<void> {
         }
         const res = await es.bulk({ operations });
         if (res.errors) throw new Error(`bulk errors: ${JSON.stringify(res.items.find((i) => Object.values(i)[0]!.error))}`);
-        loaded += next - from;
+        loaded += to - from;
         const t = performance.now();
         if (t - lastReport > 2_000) {
           lastReport = t;

@@ -36,9 +36,9 @@ export const MESSAGES = {
   'conn.resumed': ['已恢复连接 · 补收 {n} 条预警', 'Resumed · {n} missed hits delivered'],
   'conn.unauthorized': ['登录已失效', 'Signed out'],
   'conn.stopped': ['未连接', 'Not connected'],
-  'sound.on': ['🔔 声音开', '🔔 Sound on'],
-  'sound.off': ['🔕 已静音', '🔕 Muted'],
-  'sound.blocked': ['🔈 点击页面启用声音', '🔈 Click to enable sound'],
+  'sound.on': ['声音：开', 'Sound: on'],
+  'sound.off': ['声音：静音', 'Sound: muted'],
+  'sound.blocked': ['点击页面启用声音', 'Click to enable sound'],
   'live.serverSays': ['实时服务：', 'Live feed:'],
   'live.dropped': ['网络过慢，实时连接被断开，正在重连补收', 'The link was too slow and was dropped; reconnecting and catching up'],
 
