@@ -62,7 +62,45 @@ export function routeGeometry(points, { width = 640, height = 360, pad = 56, rad
     const end = toward(b, cx, cy, radius + 3);
     segments.push({ order: i, from: a.checkpointId, to: b.checkpointId, x1: start.x, y1: start.y, cx, cy, x2: end.x, y2: end.y });
   }
+  placeLabels(nodes, width, height);
   return { width, height, nodes, segments };
+}
+
+/** Rough label box width: CJK characters are about one font size wide, Latin about half. */
+const labelWidth = (text) => [...text].reduce((w, c) => w + (c.charCodeAt(0) > 0x2e80 ? 12 : 6.6), 0);
+const overlaps = (a, b) => a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2;
+
+/**
+ * Puts each node's two-line label (name, visit numbers) beside it where it overlaps no other label and
+ * no other node: right, left, above-right, below-right…, else the least crowded spot. Checkpoints a few
+ * kilometres apart would otherwise print their names over each other.
+ */
+function placeLabels(nodes, width, height) {
+  const placed = [];
+  const dots = nodes.map((n) => ({ x1: n.x - 8, x2: n.x + 8, y1: n.y - 8, y2: n.y + 8 }));
+  for (const n of [...nodes].sort((a, b) => a.y - b.y || a.x - b.x)) {
+    const w = Math.max(labelWidth(n.label), 40);
+    const options = [
+      [11, -3, 'start'],
+      [-11, -3, 'end'],
+      [11, -19, 'start'],
+      [-11, -19, 'end'],
+      [11, 13, 'start'],
+      [-11, 13, 'end'],
+      [11, -35, 'start'],
+      [11, 29, 'start'],
+    ].map(([dx, dy, anchor]) => {
+      const x = n.x + dx;
+      const box = anchor === 'start' ? { x1: x, x2: x + w } : { x1: x - w, x2: x };
+      const b = { ...box, y1: n.y + dy - 11, y2: n.y + dy + 15 };
+      const outside = (b.x1 < 0 ? -b.x1 : 0) + (b.x2 > width ? b.x2 - width : 0) + (b.y1 < 0 ? -b.y1 : 0) + (b.y2 > height ? b.y2 - height : 0);
+      const crowd = placed.filter((o) => overlaps(o, b)).length + dots.filter((o) => overlaps(o, b)).length - (overlaps(dots[nodes.indexOf(n)], b) ? 1 : 0);
+      return { x, y: n.y + dy, anchor, box: b, cost: crowd * 100 + outside };
+    });
+    const best = options.reduce((a, b) => (b.cost < a.cost ? b : a));
+    Object.assign(n, { labelX: best.x, labelY: best.y, anchor: best.anchor });
+    placed.push(best.box);
+  }
 }
 
 const r1 = (n) => Math.round(n * 10) / 10;
@@ -85,15 +123,14 @@ export function renderRoutePlot(points, { labelOf = (id) => id, width = 640, hei
         dataset: { order: seg.order },
       }),
     ),
-    g.nodes.map((n) => {
-      const right = n.x < width * 0.66;
-      return s(
+    g.nodes.map((n) =>
+      s(
         'g',
         { class: ['route-node', n.checkpointId === last ? 'route-node-last' : '', n.visits[0] === 1 ? 'route-node-first' : ''], dataset: { checkpointId: n.checkpointId } },
         s('circle', { cx: r1(n.x), cy: r1(n.y), r: 7 }),
-        s('text', { x: r1(n.x + (right ? 11 : -11)), y: r1(n.y - 3), 'text-anchor': right ? 'start' : 'end', class: 'route-label' }, n.label),
-        s('text', { x: r1(n.x + (right ? 11 : -11)), y: r1(n.y + 11), 'text-anchor': right ? 'start' : 'end', class: 'route-visits' }, `#${n.visits.join(', #')}`),
-      );
-    }),
+        s('text', { x: r1(n.labelX), y: r1(n.labelY), 'text-anchor': n.anchor, class: 'route-label' }, n.label),
+        s('text', { x: r1(n.labelX), y: r1(n.labelY + 13), 'text-anchor': n.anchor, class: 'route-visits' }, `#${n.visits.join(', #')}`),
+      ),
+    ),
   );
 }

@@ -74,7 +74,7 @@ function entryOf(entry) {
     ['entry.action', enumText('action', entry.action)],
     ['entry.owner', entry.ownerJurisdiction],
     ['entry.reason', entry.reason],
-    ['entry.valid', entry.validFrom || entry.validUntil ? [timeText(entry.validFrom), ' – ', timeText(entry.validUntil)] : ''],
+    ['entry.valid', entry.validFrom || entry.validUntil ? [timeText(entry.validFrom, { short: false }), ' – ', timeText(entry.validUntil, { short: false })] : ''],
     ['entry.provenance', entry.provenance ? [enumText('provenance', entry.provenance.source), ' · ', entry.provenance.by, ' · ', timeText(entry.provenance.at)] : ''],
     ['entry.version', String(entry.version ?? '')],
   ]);
