@@ -23,10 +23,11 @@ export const ROUTES = [
   { name: 'hit', path: 'hits/:hitId', roles: ALL, render: renderHitDetail },
   { name: 'event', path: 'events/:eventId', roles: ['investigator', 'commander', 'admin', 'auditor'], render: renderEventDetail },
   { name: 'search', path: 'search', nav: 'nav.search', roles: ['investigator'], render: renderSearch },
-  { name: 'stats', path: 'stats', nav: 'nav.stats', roles: ['commander', 'investigator', 'admin', 'auditor'], render: renderStats },
   { name: 'watchlist', path: 'watchlist', nav: 'nav.watchlist', roles: ['admin'], render: renderWatchlist },
   { name: 'rules', path: 'rules', nav: 'nav.rules', roles: ['admin'], render: renderRules },
   { name: 'audit', path: 'audit', nav: 'nav.audit', roles: ['auditor'], render: renderAudit },
+  // Last, so each role lands on its own work first.
+  { name: 'stats', path: 'stats', nav: 'nav.stats', roles: ['commander', 'investigator', 'admin', 'auditor'], render: renderStats },
 ];
 
 /** The route and its parameters for a hash path (`hits/abc` → hit, {hitId: 'abc'}), or undefined. */

@@ -40,6 +40,19 @@ export function exportHref(f, format, bearer) {
   return `/api/v1/search/export${queryString({ format, ...b, plateFuzzy: b.plateFuzzy ? 'true' : undefined, token: bearer })}`;
 }
 
+const ENTITIES = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+const decode = (s) => s.replace(/&(?:#(\d+)|#x([0-9a-f]+)|(amp|lt|gt|quot|apos));/gi, (_m, dec, hex, name) => (name ? ENTITIES[name.toLowerCase()] : String.fromCodePoint(dec ? Number(dec) : parseInt(hex, 16))));
+
+/**
+ * A highlight fragment from the search service (HTML-encoded text with `<em>` around matches) as parts to
+ * render as text: `[{text, marked}]`. Never parsed as HTML.
+ */
+export function highlightParts(fragment) {
+  const parts = [];
+  for (const [i, piece] of String(fragment).split(/<\/?em>/).entries()) if (piece) parts.push({ text: decode(piece), marked: i % 2 === 1 });
+  return parts;
+}
+
 function resultRow(item, ctx, onPlate) {
   const open = () => ctx.navigate(`events/${encodeURIComponent(item.eventId)}`);
   return h(
@@ -50,7 +63,7 @@ function resultRow(item, ctx, onPlate) {
     h('td', {}, item.checkpointName ? h('span', { class: 'cp', title: item.checkpointId, bi: item.checkpointName }) : checkpointText(item.checkpointId)),
     h('td', { class: 'mono' }, item.plate ? h('button', { type: 'button', class: 'link mono', testid: 'result-plate', title: '', on: { click: (ev) => (ev.stopPropagation(), onPlate(item.plate)) } }, item.plate) : ''),
     h('td', { class: 'mono small' }, (item.persons ?? []).join(', ')),
-    h('td', { class: 'summary' }, h('span', { bi: item.summary }), item.highlight?.length ? h('div', { class: 'highlight muted' }, item.highlight.join(' … ')) : null),
+    h('td', { class: 'summary' }, h('span', { bi: item.summary }), item.highlight?.length ? h('div', { class: 'highlight muted' }, item.highlight.map((f, i) => [i ? ' … ' : '', highlightParts(f).map((p) => (p.marked ? h('mark', {}, p.text) : p.text))])) : null),
   );
 }
 
