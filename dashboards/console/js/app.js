@@ -107,15 +107,19 @@ function signOut(reasonKey) {
   soundBtn.hidden = true;
   if (reasonKey) toast('', { kind: 'warn', key: reasonKey });
   renderChrome();
-  location.hash = '#/login';
-  route();
+  go('login');
 }
 
 /** Called by the login view once a token is stored. */
 function signedIn() {
   startSession();
-  location.hash = `#/${defaultPath(getSession().user.role)}`;
-  route();
+  go(defaultPath(getSession().user.role));
+}
+
+/** Shows `path`: a hash change renders it (hashchange), an unchanged hash is rendered here. */
+function go(path) {
+  if (location.hash === `#/${path}`) route();
+  else location.hash = `#/${path}`;
 }
 
 function startSession() {
