@@ -126,6 +126,7 @@ export const MESSAGES = {
   'hit.jurisdictions': ['推送辖区', 'Routed to'],
   'hit.rule': ['规则', 'Rule'],
   'hit.id': ['预警编号', 'Hit id'],
+  'hit.entryMissing': ['名单条目 {id} 已不在名单中，或不属于本辖区', 'Entry {id} is no longer on the watchlist, or not in your jurisdiction'],
   'hit.noEntry': ['本预警非名单比中（规则研判）', 'Not a watchlist match (raised by a correlation rule)'],
   'match.exact': ['精确', 'exact'],
   'match.fuzzy': ['模糊', 'fuzzy'],

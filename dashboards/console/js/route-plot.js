@@ -108,6 +108,8 @@ const r1 = (n) => Math.round(n * 10) / 10;
 /** The SVG element for `points` (see routeGeometry); `labelOf(checkpointId)` names a checkpoint. */
 export function renderRoutePlot(points, { labelOf = (id) => id, width = 640, height = 360, testid = 'route-plot' } = {}) {
   const labelled = (points ?? []).map((p) => ({ ...p, label: labelOf(p.checkpointId) }));
+  // One place is a dot, not a map: no tall empty box around it.
+  if (new Set(labelled.filter((p) => Number.isFinite(p.lat)).map((p) => p.checkpointId)).size <= 1) height = Math.min(height, 140);
   const g = routeGeometry(labelled, { width, height });
   const marker = `route-arrow-${++markerSeq}`;
   const last = g.segments.length ? g.segments[g.segments.length - 1].to : g.nodes[0]?.checkpointId;

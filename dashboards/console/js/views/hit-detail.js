@@ -63,8 +63,8 @@ function matchOf(hit, entry) {
   ];
 }
 
-function entryOf(entry) {
-  if (!entry) return h('p', { class: 'muted', i18n: 'hit.noEntry' });
+function entryOf(entry, entryId) {
+  if (!entry) return h('p', { class: 'muted', i18n: entryId ? 'hit.entryMissing' : 'hit.noEntry', i18nVars: { id: entryId ?? '' } });
   return definitionList([
     ['entry.entryId', h('span', { class: 'mono' }, entry.entryId)],
     ['entry.kind', enumText('entryKind', entry.kind)],
@@ -152,7 +152,7 @@ export async function renderHitDetail(container, ctx) {
       panel('hit.subjectPanel', {}, subject),
       panel('hit.matchPanel', {}, match),
       panel('hit.workflowPanel', { class: 'workflow-panel' }, workflow.el),
-      panel('hit.entryPanel', {}, entryOf(entry)),
+      panel('hit.entryPanel', {}, entryOf(entry, current().match?.entryId)),
       panel('hit.evidencePanel', { class: 'span-2' }, evidenceOf(current(), events, role)),
       panel('hit.routePanel', { class: 'span-2' }, route),
       panel('hit.historyPanel', { class: 'span-2' }, history),
