@@ -33,12 +33,30 @@ export function createEventPublisher(deps: { kafka: Kafka; topic: string; logger
       // ≈ 6 s of retries: rides out a leader election, then answers 503 rather than keeping a terminal waiting.
       retry: { retries: 6, initialRetryTime: 100, maxRetryTime: 2_000 },
     });
-    p.on(p.events.CONNECT, () => void (connected = true));
-    p.on(p.events.DISCONNECT, () => void (connected = false));
+    // Only the current producer speaks for the connection: a replaced one reports its DISCONNECT late.
+    p.on(p.events.CONNECT, () => void (p === producer && (connected = true)));
+    p.on(p.events.DISCONNECT, () => void (p === producer && (connected = false)));
     return p;
   };
   let connected = false;
   let producer: Producer = newProducer();
+  let connecting: Promise<void> | undefined;
+  /** One connect at a time; a send after a failed (re)connect connects first instead of failing "disconnected". */
+  const ensureConnected = (): Promise<void> => {
+    if (connected) return Promise.resolve();
+    if (connecting) return connecting;
+    const p = producer;
+    const attempt: Promise<void> = p
+      .connect()
+      .then(() => {
+        if (p === producer) connected = true;
+      })
+      .finally(() => {
+        if (connecting === attempt) connecting = undefined;
+      });
+    connecting = attempt;
+    return attempt;
+  };
 
   type Pending = { events: OutgoingEvent[]; resolve: () => void; reject: (e: unknown) => void };
   let queue: Pending[] = [];
@@ -63,7 +81,18 @@ export function createEventPublisher(deps: { kafka: Kafka; topic: string; logger
       p.events.map((e) => ({ key: e.checkpointId, value: e.value, headers: { 'event-id': e.eventId, 'body-sha256': e.bodyHash } })),
     );
     try {
-      await withTimeout(producer.send({ topic: deps.topic, acks: -1, messages }), deps.sendTimeoutMs ?? 10_000);
+      // The connect counts against the same deadline: a terminal gets its 503 in time while the brokers are away.
+      // A send that starts after the deadline would write events their terminals were told are not in Kafka.
+      const p = producer;
+      let expired = false;
+      await withTimeout(
+        ensureConnected().then(() => {
+          if (expired || p !== producer) throw new SendTimeout('connected only after the deadline; not sent');
+          return p.send({ topic: deps.topic, acks: -1, messages });
+        }),
+        deps.sendTimeoutMs ?? 10_000,
+        () => (expired = true),
+      );
       for (const p of batch) p.resolve();
     } catch (err) {
       const unavailable = isKafkaUnavailable(err) || err instanceof SendTimeout;
@@ -82,18 +111,18 @@ export function createEventPublisher(deps: { kafka: Kafka; topic: string; logger
     }
   };
 
+  // The new producer connects on the next send (within its deadline), not here: a connect that retries
+  // for as long as the brokers are down would hold every queued request past its terminal's patience.
   const resetProducer = async () => {
     const old = producer;
     producer = newProducer();
+    connected = false;
+    connecting = undefined;
     await old.disconnect().catch(() => undefined);
-    await producer.connect().catch((err: unknown) => log.warn({ err }, 'reconnect after producer reset failed; next send retries'));
   };
 
   return {
-    async connect() {
-      await producer.connect();
-      connected = true;
-    },
+    connect: ensureConnected,
     publish(events) {
       if (events.length === 0) return Promise.resolve();
       return new Promise<void>((resolve, reject) => {
@@ -113,12 +142,15 @@ class SendTimeout extends Error {}
 
 const MAX_SEND_BYTES = 700 * 1024;
 
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+function withTimeout<T>(p: Promise<T>, ms: number, onExpire?: () => void): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   return Promise.race([
     p.finally(() => clearTimeout(timer)),
     new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new SendTimeout(`no acknowledgement within ${ms} ms`)), ms);
+      timer = setTimeout(() => {
+        onExpire?.();
+        reject(new SendTimeout(`no acknowledgement within ${ms} ms`));
+      }, ms);
     }),
   ]);
 }
