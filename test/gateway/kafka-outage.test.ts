@@ -1,76 +1,123 @@
-import { connect, type Socket } from 'node:net';
-import type { ISocketFactory } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKafka } from '../../lib/kafka';
 import { createNamespace, eventually, type Namespace } from '../support/namespace';
-import { inspection } from '../support/sample-events';
+import { startPrivateStack, type PrivateStack } from '../support/private-stack';
+import { inspection, seizure } from '../support/sample-events';
 import { gatewayFor, readAll } from './gateway-harness';
 
-/**
- * Kafka "down" for this gateway only: its client's sockets go through a factory we can cut (every open
- * connection destroyed, new ones refused), so the shared broker other test files use keeps running.
- */
-function cuttableSockets() {
-  let cut = false;
-  const open = new Set<Socket>();
-  const factory: ISocketFactory = ({ host, port, onConnect }) => {
-    const socket = cut ? connect({ host: '127.0.0.1', port: 1 }) : connect({ host, port }, onConnect);
-    open.add(socket);
-    socket.once('close', () => open.delete(socket));
-    return socket;
-  };
-  return {
-    factory,
-    cut() {
-      cut = true;
-      for (const s of open) s.destroy(new Error('network cut by test'));
-    },
-    restore() {
-      cut = false;
-    },
-  };
+type Json = Record<string, unknown>;
+
+/** One request a terminal made, and what it was told. */
+interface Submission {
+  kind: 'single' | 'batch';
+  events: Json[];
+  status: number;
+  sentAt: number;
+  answeredAt: number;
+  retryAfter: string | undefined;
+  contentType: string | undefined;
+  body: Json;
 }
 
-describe('gateway while Kafka is unreachable', () => {
+// Its own broker on its own ports: this test kills it, and the shared one on 19092 must keep running.
+const KAFKA_PORT = Number(process.env.OUTAGE_KAFKA_PORT ?? 25092);
+
+describe('gateway while its Kafka broker is killed and restarted', () => {
+  let stack: PrivateStack | undefined;
   let ns: Namespace;
   beforeAll(async () => {
-    ns = await createNamespace('gw-outage');
+    stack = await startPrivateStack({ label: 'gateway', engines: ['kafka-1'], kafkaPort: KAFKA_PORT, esPort: 25290 });
+    ns = await createNamespace('gw-kafka-outage', { engines: { kafkaBrokers: stack.kafkaBrokers } });
   });
-  afterAll(async () => ns?.cleanup());
+  afterAll(async () => {
+    try {
+      await ns?.cleanup();
+    } finally {
+      await stack?.stop();
+    }
+  });
 
-  it('answers 503 with Retry-After and writes nothing, then accepts again when Kafka is back', async () => {
-    const net = cuttableSockets();
-    const kafka = createKafka({
-      brokers: ns.kafkaBrokers,
-      clientId: 'gw-outage',
-      logger: ns.logger,
-      overrides: { socketFactory: net.factory, retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 500 } },
-    });
-    const { gateway, officerToken } = gatewayFor(ns, {}, kafka);
+  it('answers 503 + Retry-After while the broker is down, and every accepted or retried event is on the topic exactly once', async () => {
+    const { gateway, officerToken } = gatewayFor(ns);
     await gateway.start();
-    const auth = { authorization: `Bearer ${officerToken}` };
+    const headers = { authorization: `Bearer ${officerToken}` };
+    const submissions: Submission[] = [];
+    const submit = async (kind: Submission['kind'], events: Json[]): Promise<Submission> => {
+      const sentAt = Date.now();
+      const res = await gateway.app.inject({ method: 'POST', url: kind === 'single' ? '/api/v1/events' : '/api/v1/events/batch', headers, payload: kind === 'single' ? events[0] : { events } });
+      return { kind, events, status: res.statusCode, sentAt, answeredAt: Date.now(), retryAfter: res.headers['retry-after']?.toString(), contentType: res.headers['content-type']?.toString(), body: res.json<Json>() };
+    };
 
-    net.cut();
-    const ev = inspection();
-    const down = await gateway.app.inject({ method: 'POST', url: '/api/v1/events', headers: auth, payload: ev });
-    expect(down.statusCode).toBe(503);
-    expect(down.headers['retry-after']).toBeDefined();
-    expect(down.json()).toMatchObject({ code: 'kafka_unavailable', retriable: true });
-    expect((await readAll(ns, ns.topics.events, 0)).filter((m) => m.headers['event-id'] === ev.eventId)).toHaveLength(0);
+    // Terminals submitting without pause: three sending one event at a time, one store-and-forward batches.
+    let loadOn = true;
+    const terminal = async (kind: Submission['kind']) => {
+      while (loadOn) {
+        const events = kind === 'single' ? [inspection()] : Array.from({ length: 10 }, (_, i) => (i % 3 ? inspection() : seizure()));
+        submissions.push(await submit(kind, events));
+      }
+    };
+    const load = Promise.all([terminal('single'), terminal('single'), terminal('single'), terminal('batch')]);
+    const count = (pred: (s: Submission) => boolean) => submissions.filter(pred).length;
 
-    net.restore();
-    const back = await eventually(
-      'the gateway to accept again',
-      async () => {
-        const r = await gateway.app.inject({ method: 'POST', url: '/api/v1/events', headers: auth, payload: ev });
-        return r.statusCode === 202 || r.statusCode === 200 ? r : undefined;
-      },
-      30_000,
-      500,
-    );
-    expect(back.statusCode).toBe(202);
-    await gateway.stop();
-    const onTopic = await readAll(ns, ns.topics.events, 1);
-    expect(onTopic.filter((m) => m.headers['event-id'] === ev.eventId)).toHaveLength(1);
-  });
+    try {
+      await eventually('events accepted before the outage', () => (count((s) => s.status === 202) >= 30 ? true : undefined), 60_000, 50);
+      await stack!.kill('kafka-1');
+      const killedAt = Date.now();
+      let restartAt = Number.POSITIVE_INFINITY;
+      // Requests made after the broker died, and answered before it was started again.
+      const duringOutage = (s: Submission) => s.sentAt >= killedAt && s.answeredAt < restartAt;
+      await eventually('requests refused while the broker is down', () => (count((s) => s.sentAt >= killedAt && s.status !== 202) >= 6 ? true : undefined), 90_000, 100);
+      restartAt = Date.now();
+      await stack!.start('kafka-1');
+      const restartedAt = Date.now();
+      await eventually('events accepted again after the restart', () => (count((s) => s.sentAt >= restartedAt && s.status === 202) >= 30 ? true : undefined), 90_000, 100);
+      loadOn = false;
+      await load;
+
+      // Only two answers are honest here: accepted (in Kafka) or 503 kafka_unavailable (retry later).
+      const unexpected = submissions.filter((s) => s.status !== 202 && s.status !== 503);
+      expect(unexpected.map((s) => ({ status: s.status, body: s.body }))).toEqual([]);
+      const refused = submissions.filter((s) => s.status === 503);
+      expect(refused.filter(duringOutage).length).toBeGreaterThanOrEqual(6);
+      for (const s of refused) {
+        expect(s.contentType).toMatch(/^application\/problem\+json/);
+        expect(s.body).toMatchObject({ status: 503, code: 'kafka_unavailable', retriable: true });
+        expect(Number(s.retryAfter)).toBeGreaterThan(0);
+      }
+      for (const s of submissions.filter((x) => x.status === 202 && x.kind === 'batch')) expect(s.body).toMatchObject({ accepted: 10, rejected: 0 });
+
+      const idsOf = (list: Submission[]) => list.flatMap((s) => s.events.map((e) => String(e.eventId)));
+      const tally = async (expectAtLeast: number) => {
+        const counts = new Map<string, number>();
+        for (const m of await readAll(ns, ns.topics.events, expectAtLeast, 20_000)) counts.set(m.headers['event-id']!, (counts.get(m.headers['event-id']!) ?? 0) + 1);
+        return counts;
+      };
+      const accepted = idsOf(submissions.filter((s) => s.status === 202));
+      const before = await tally(accepted.length);
+      // 202 means in Kafka: each accepted event once, no more.
+      expect(accepted.filter((id) => before.get(id) !== 1)).toEqual([]);
+      // Refused while the broker was dead: nothing of them may have been written, not even part of a batch.
+      expect(idsOf(refused.filter(duringOutage)).filter((id) => before.has(id))).toEqual([]);
+      // Refused around the kill or the restart, a write may have landed without its acknowledgement: the
+      // terminal's retry with the same eventId must then be answered duplicate, not write it again.
+      const inDoubt = idsOf(refused).filter((id) => before.has(id)).length;
+
+      const retried: Submission[] = [];
+      for (const s of refused) {
+        retried.push(await eventually(`the retry of ${s.kind} ${String(s.events[0]!.eventId)} answered`, async () => {
+          const r = await submit(s.kind, s.events);
+          return r.status === 202 || r.status === 200 ? r : undefined;
+        }, 30_000, 500));
+      }
+      const duplicatesOnRetry = retried.reduce((n, r) => n + (r.kind === 'single' ? (r.body.status === 'duplicate' ? 1 : 0) : Number(r.body.duplicate)), 0);
+      const all = idsOf(submissions);
+      const after = await tally(all.length);
+      expect(all.filter((id) => after.get(id) !== 1)).toEqual([]);
+      expect([...after.values()].reduce((a, b) => a + b, 0)).toBe(new Set(all).size);
+      process.stderr.write(`[kafka-outage] ${accepted.length} accepted, ${idsOf(refused).length} refused (503) in ${refused.length} requests, ${inDoubt} of them written without acknowledgement; retries: ${duplicatesOnRetry} answered duplicate; topic holds ${after.size} events, each once\n`);
+    } finally {
+      loadOn = false;
+      await load.catch(() => undefined);
+      await gateway.stop();
+    }
+  }, 300_000);
 });

@@ -28,13 +28,16 @@ export interface Namespace {
  * Gives a test file its own topics and index prefix on the shared real engines, so files run in
  * parallel and leave nothing behind. Call in `beforeAll`, and `cleanup()` in `afterAll`.
  */
-export async function createNamespace(label: string, opts: { partitions?: number; createTopics?: boolean } = {}): Promise<Namespace> {
+export async function createNamespace(
+  label: string,
+  opts: { partitions?: number; createTopics?: boolean; /** Engines other than the shared ones (a test's private stack). */ engines?: { kafkaBrokers?: string[]; esUrl?: string; brokerCount?: number } } = {},
+): Promise<Namespace> {
   const id = `t${randomBytes(4).toString('hex')}`;
   const topicPrefix = `${id}.${label}.`;
   const indexPrefix = `${id}-${label.toLowerCase().replace(/[^a-z0-9]/g, '')}-`;
-  const kafkaBrokers = inject('kafkaBrokers');
-  const esUrl = inject('esUrl');
-  const brokerCount = inject('brokerCount');
+  const kafkaBrokers = opts.engines?.kafkaBrokers ?? inject('kafkaBrokers');
+  const esUrl = opts.engines?.esUrl ?? inject('esUrl');
+  const brokerCount = opts.engines?.brokerCount ?? (opts.engines?.kafkaBrokers ? opts.engines.kafkaBrokers.length : inject('brokerCount'));
   const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', name: `test-${label}` });
   const kafka = createKafka({ brokers: kafkaBrokers, clientId: `test-${label}`, logger });
   const admin = kafka.admin();
