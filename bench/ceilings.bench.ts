@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
 import Fastify from 'fastify';
 import { ensureStack } from '../infra/stack/stack';
 import { createKafka } from '../lib/kafka';
@@ -11,7 +12,7 @@ import { describeMachine } from './machine';
 /**
  * The ceiling of each stage on the same payloads, so end-to-end figures can be read as ratios that hold on
  * a noisy machine: raw kafkajs produce (acks=all, batches) and consume, raw Elasticsearch bulk, and a no-op
- * fastify route over HTTP keep-alive.  npx tsx bench/ceilings.bench.ts [--quick]
+ * fastify route over HTTP keep-alive.  npx tsx bench/ceilings.bench.ts [--quick] [--out file.json]
  */
 const quick = process.argv.includes('--quick');
 const N = quick ? 20_000 : 100_000;
@@ -89,21 +90,28 @@ async function main(): Promise<void> {
   const bulkRate = N / ((performance.now() - t) / 1000);
   await es.indices.delete({ index });
 
-  say('no-op fastify route: 8 concurrent keep-alive clients');
+  say('no-op fastify route: 64 requests in flight over keep-alive node:http (the client the end-to-end phases use)');
   const app = Fastify();
   app.post('/noop', async () => ({ ok: true }));
   await app.listen({ port: 0, host: '127.0.0.1' });
   const addr = app.server.address();
-  const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/noop`;
-  const httpN = quick ? 5_000 : 20_000;
+  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  const httpN = quick ? 10_000 : 40_000;
   let sent = 0;
   t = performance.now();
   await Promise.all(
-    Array.from({ length: 8 }, async () => {
+    Array.from({ length: 64 }, async () => {
       while (sent < httpN) {
-        const body = payloads[sent++ % N]!;
-        const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-        await res.arrayBuffer();
+        const body = Buffer.from(payloads[sent++ % N]!);
+        await new Promise<void>((resolve, reject) => {
+          const req = request({ agent, host: '127.0.0.1', port, path: '/noop', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': body.length } }, (res) => {
+            res.resume();
+            res.on('end', resolve);
+          });
+          req.on('error', reject);
+          req.end(body);
+        });
       }
     }),
   );
@@ -127,7 +135,8 @@ async function main(): Promise<void> {
       fastifyNoopRequestsPerSec: Math.round(httpRate),
     },
   };
-  const file = `bench/results/${result.date.slice(0, 10)}-ceilings${quick ? '-quick' : ''}.json`;
+  const out = process.argv.indexOf('--out');
+  const file = out > 0 ? process.argv[out + 1]! : `bench/results/${result.date.slice(0, 10)}-ceilings${quick ? '-quick' : ''}.json`;
   writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
   process.stdout.write(`${JSON.stringify(result.ceilings, null, 2)}\nwritten ${file}\n`);
 }

@@ -18,9 +18,9 @@ import { describeMachine, percentiles } from './machine';
  * indices) into a bench prefix, reports indexing throughput, then measures latency percentiles of the
  * console's search API (through the plugin, as a client sees it) for id, exact / partial / look-alike
  * plate, person timeline, free text and aggregation queries.
- *   npx tsx bench/search.bench.ts [--events N] [--quick] [--keep] [--samples 200]
+ *   npx tsx bench/search.bench.ts [--events N] [--quick] [--keep] [--samples 200] [--out file.json]
  */
-const { values: args } = parseArgs({ options: { events: { type: 'string' }, quick: { type: 'boolean', default: false }, keep: { type: 'boolean', default: false }, samples: { type: 'string' }, concurrency: { type: 'string' } } });
+const { values: args } = parseArgs({ options: { events: { type: 'string' }, quick: { type: 'boolean', default: false }, keep: { type: 'boolean', default: false }, samples: { type: 'string' }, concurrency: { type: 'string' }, out: { type: 'string' } } });
 const N = Number(args.events ?? (args.quick ? 200_000 : 10_000_000));
 const SAMPLES = Number(args.samples ?? 200);
 const CONCURRENCY = Number(args.concurrency ?? 3);
@@ -212,7 +212,7 @@ async function main(): Promise<void> {
     kept: args.keep ? prefix : undefined,
   };
   mkdirSync('bench/results', { recursive: true });
-  const file = `bench/results/${result.date.slice(0, 10)}-search${args.quick ? '-quick' : ''}.json`;
+  const file = args.out ?? `bench/results/${result.date.slice(0, 10)}-search${args.quick ? '-quick' : ''}.json`;
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
   process.stdout.write(`written ${file}\n`);
 }

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { ensureStack } from '../infra/stack/stack';
 import { ensureTopics, topicNames } from '../infra/topics';
+import { retry } from '../lib/retry';
 import { createKafka } from '../lib/kafka';
 import { createLogger } from '../lib/logger';
 import { createDemoAccounts, writeAccountsFile, type DemoUser } from '../lib/auth/accounts';
@@ -74,11 +75,12 @@ async function main(): Promise<void> {
   const kafka = createKafka({ brokers: kafkaBrokers, clientId: 'start', logger: createLogger({ level: 'warn', name: 'start' }) });
   const admin = kafka.admin();
   await admin.connect();
-  const created = await ensureTopics(admin, { brokers: kafkaBrokers.length, partitions: Number(process.env.KAFKA_PARTITIONS ?? 6) });
+  const created = await ensureTopics(admin, { prefix: process.env.TOPIC_PREFIX ?? '', brokers: kafkaBrokers.length, partitions: Number(process.env.KAFKA_PARTITIONS ?? 6) });
   say(`  topics: ${created.length ? `created ${created.length}` : 'present'}`);
   if (demo) {
     // The demo watchlist goes onto the compacted topic once (entries keyed by id, so re-seeding is harmless).
-    const offsets = await admin.fetchTopicOffsets(topicNames(process.env.TOPIC_PREFIX ?? '').watchlist);
+    // A just-created topic's leader may be in the metadata before it serves requests (NOT_LEADER): retry briefly.
+    const offsets = await retry(() => admin.fetchTopicOffsets(topicNames(process.env.TOPIC_PREFIX ?? '').watchlist));
     if (offsets.every((o) => o.high === o.low)) {
       const lines = readFileSync(join(REPO_ROOT, 'infra/demo/watchlist.ndjson'), 'utf8').trim().split('\n');
       const producer = kafka.producer({ idempotent: true });
@@ -120,7 +122,9 @@ async function main(): Promise<void> {
     const port = Number(process.env[p.env] ?? p.port);
     say(`▶ ${name} on :${port}`);
     const out = createWriteStream(join(logsDir, `${name}.log`), { flags: 'a' });
-    const child = spawn(process.execPath, ['--import', 'tsx', join('services', name, 'src/main.ts')], { cwd: REPO_ROOT, env: { ...env, [p.env]: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // SERVICE_NODE_ARGS: extra node flags for every service, e.g. `--cpu-prof --cpu-prof-dir=.local/profiles`.
+    const nodeArgs = (process.env.SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join('services', name, 'src/main.ts')], { cwd: REPO_ROOT, env: { ...env, [p.env]: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout?.pipe(out);
     child.stderr?.pipe(out);
     child.on('exit', (code) => {

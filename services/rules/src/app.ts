@@ -1,7 +1,7 @@
 import type { Client } from '@elastic/elasticsearch';
 import type { FastifyInstance } from 'fastify';
 import type { Kafka } from 'kafkajs';
-import { Counter, Gauge } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
 import type { Hit } from '../../../schemas/src';
 import { loadCheckpointRegistry, type CheckpointRegistry } from '../../../lib/checkpoints';
 import { createElasticsearch } from '../../../lib/elasticsearch';
@@ -63,11 +63,19 @@ export function buildRules(config: RulesConfig, deps: { logger: Logger; kafka?: 
   const retro = createRetroLogic({ es, eventsIndex: `${config.ES_INDEX_PREFIX}events`, topics, registry, reference, rules, onHits });
   new Gauge({ name: 'rules_correlation_keys', help: 'Subjects with correlation state in memory', registers: [metrics.registry], collect() { this.set(correlate.stats().keys); } });
 
+  const txnSeconds = new Histogram({ name: 'rules_transaction_seconds', help: 'Duration of each stage transaction (outputs + offsets + commit)', labelNames: ['stage'], buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [metrics.registry] });
+  const txnRecords = new Histogram({ name: 'rules_transaction_records', help: 'Input records per stage transaction', labelNames: ['stage'], buckets: [1, 10, 50, 200, 500, 1000, 2500, 5000], registers: [metrics.registry] });
+  const commitAge = new Histogram({ name: 'rules_commit_age_seconds', help: 'Age of the oldest input record of a transaction when it committed (append → commit)', labelNames: ['stage'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [metrics.registry] });
+  const observe = (stage: string) => (t: { transactionMs: number; records: number; oldestAgeMs: number }) => {
+    txnSeconds.observe({ stage }, t.transactionMs / 1000);
+    txnRecords.observe({ stage }, t.records);
+    commitAge.observe({ stage }, t.oldestAgeMs / 1000);
+  };
   const common = { kafka, logger: log, chunkSize: config.CHUNK_SIZE, transactionTimeoutMs: config.TRANSACTION_TIMEOUT_MS };
   const stages: Record<'judge' | 'correlate' | 'retro', TransactionalStage> = {
-    judge: createTransactionalStage({ ...common, topic: topics.events, groupId: groups.judge, transactionalId: txnId('judge'), logic: judge, maxWaitMs: 20 }),
-    correlate: createTransactionalStage({ ...common, topic: topics.sightings, groupId: groups.correlate, transactionalId: txnId('correlate'), logic: correlate }),
-    retro: createTransactionalStage({ ...common, topic: topics.watchlist, groupId: groups.retro, transactionalId: txnId('retro'), logic: retro, fromBeginning: false }),
+    judge: createTransactionalStage({ ...common, topic: topics.events, groupId: groups.judge, transactionalId: txnId('judge'), logic: judge, maxWaitMs: 20, observe: observe('judge') }),
+    correlate: createTransactionalStage({ ...common, topic: topics.sightings, groupId: groups.correlate, transactionalId: txnId('correlate'), logic: correlate, observe: observe('correlate') }),
+    retro: createTransactionalStage({ ...common, topic: topics.watchlist, groupId: groups.retro, transactionalId: txnId('retro'), logic: retro, fromBeginning: false, observe: observe('retro') }),
   };
   const running = config.RULES_STAGES.map((s) => stages[s]);
 

@@ -1,5 +1,6 @@
 import type { Admin, Consumer, Kafka, KafkaMessage, Message, Producer } from 'kafkajs';
 import type { Logger } from '../../../lib/logger';
+import { retry } from '../../../lib/retry';
 
 export interface TopicMessages {
   topic: string;
@@ -25,6 +26,8 @@ export interface TransactionalStage {
   healthy(): boolean;
 }
 
+const isConcurrentTransactions = (err: unknown) => (err as { type?: string } | undefined)?.type === 'CONCURRENT_TRANSACTIONS';
+
 const isFenced = (err: unknown) => {
   const type = (err as { type?: string } | undefined)?.type;
   return type === 'INVALID_PRODUCER_EPOCH' || type === 'PRODUCER_FENCED' || type === 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED';
@@ -32,7 +35,8 @@ const isFenced = (err: unknown) => {
 
 /**
  * Consume → transform → produce exactly once: each chunk of a batch is processed, its outputs and the
- * consumer offset after it are sent in ONE Kafka transaction, then committed. On any failure the
+ * consumer offset after it are sent in ONE Kafka transaction (shared with the chunks of other partitions
+ * ready at the same moment), then committed. On any failure the
  * transaction is aborted, the partition's state dropped, and the chunk consumed again (after a rebuild).
  * State is rebuilt on assignment unless this instance already holds it at exactly the committed offset.
  */
@@ -48,6 +52,11 @@ export function createTransactionalStage(deps: {
   fromBeginning?: boolean;
   /** Longest fetch wait (ms): short for the officer-facing stage, longer where idle polling would only cost CPU. */
   maxWaitMs?: number;
+  /** Partitions processed at once; their chunks share transactions (group commit). */
+  partitionsConcurrently?: number;
+  /** Told of each committed transaction: how long it took, how many input records and partitions it covered,
+   * and the age of its oldest input record (append time → commit), i.e. what this stage adds to an alert. */
+  observe?: (t: { transactionMs: number; records: number; partitions: number; oldestAgeMs: number }) => void;
   logic: StageLogic;
 }): TransactionalStage {
   const log = deps.logger.child({ component: 'stage', groupId: deps.groupId });
@@ -86,12 +95,94 @@ export function createTransactionalStage(deps: {
     }
   };
 
+  /** Serialises `prepare` (offset fetches and rebuilds) between partitions consumed concurrently. */
+  let preparing: Promise<void> = Promise.resolve();
+  const prepareOnce = (heartbeat: () => Promise<void>) => {
+    const next = preparing.then(() => prepare(heartbeat));
+    preparing = next.catch(() => undefined);
+    return next;
+  };
+
+  /**
+   * Group commit: the chunks of every partition being consumed concurrently that are ready while a
+   * transaction is in flight go into the next transaction together — their outputs and all their offsets,
+   * atomically. One transaction per round instead of one per partition keeps the officer-facing latency
+   * flat under load (each transaction is several broker round trips, and back-to-back transactions wait for
+   * the previous one's markers).
+   */
+  interface Pending {
+    partition: number;
+    outputs: TopicMessages[];
+    nextOffset: string;
+    records: number;
+    oldestTimestamp: number;
+    done: (err?: unknown) => void;
+  }
+  let queue: Pending[] = [];
+  let committing = false;
+  const runTransaction = async (group: Pending[]) => {
+    const t0 = performance.now();
+    const txn = await producer!.transaction();
+    try {
+      const byTopic = new Map<string, Message[]>();
+      for (const g of group) for (const t of g.outputs) byTopic.set(t.topic, [...(byTopic.get(t.topic) ?? []), ...t.messages]);
+      const topicMessages = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+      if (topicMessages.length) await txn.sendBatch({ topicMessages, acks: -1 });
+      // kafkajs does not retry AddOffsetsToTxn. When it opens the transaction (a chunk with no outputs), the
+      // coordinator answers CONCURRENT_TRANSACTIONS until the previous commit's markers are written; retrying
+      // briefly here beats aborting and replaying the chunk.
+      const offsets = { consumerGroupId: deps.groupId, topics: [{ topic: deps.topic, partitions: group.map((g) => ({ partition: g.partition, offset: g.nextOffset })) }] };
+      await retry(() => txn.sendOffsets(offsets), { attempts: 40, initialMs: 2, maxMs: 200, retriable: isConcurrentTransactions });
+      await txn.commit();
+    } catch (err) {
+      await txn.abort().catch(() => undefined);
+      throw err;
+    }
+    deps.observe?.({
+      transactionMs: performance.now() - t0,
+      records: group.reduce((n, g) => n + g.records, 0),
+      partitions: group.length,
+      oldestAgeMs: Date.now() - Math.min(...group.map((g) => g.oldestTimestamp)),
+    });
+  };
+  const commitTogether = (partition: number, outputs: TopicMessages[], nextOffset: string, chunk: KafkaMessage[]) =>
+    new Promise<void>((resolve, reject) => {
+      const oldestTimestamp = Number(chunk[0]?.timestamp) || Date.now();
+      queue.push({ partition, outputs, nextOffset, records: chunk.length, oldestTimestamp, done: (err) => (err === undefined ? resolve() : reject(err)) });
+      if (committing) return;
+      committing = true;
+      void (async () => {
+        // One turn of the event loop first: the other partitions of the same fetch finish processing and
+        // join this transaction instead of waiting for the next one.
+        await new Promise((r) => setImmediate(r));
+        while (queue.length) {
+          const group = queue;
+          queue = [];
+          try {
+            await runTransaction(group);
+            for (const g of group) g.done();
+          } catch (err) {
+            for (const g of group) g.done(err ?? new Error('transaction failed'));
+          }
+        }
+        committing = false;
+      })();
+    });
+
   return {
     healthy: () => !fenced,
     async start() {
       admin = deps.kafka.admin();
       await admin.connect();
-      producer = deps.kafka.producer({ transactionalId: deps.transactionalId, idempotent: true, maxInFlightRequests: 1, transactionTimeout: deps.transactionTimeoutMs });
+      // A transaction started right after the previous one's commit is answered CONCURRENT_TRANSACTIONS until
+      // its markers are written (a few ms); kafkajs' default 100 ms first retry would add that to every alert.
+      producer = deps.kafka.producer({
+        transactionalId: deps.transactionalId,
+        idempotent: true,
+        maxInFlightRequests: 1,
+        transactionTimeout: deps.transactionTimeoutMs,
+        retry: { initialRetryTime: 5, multiplier: 1.5, maxRetryTime: 2_000, retries: 30 },
+      });
       await producer.connect();
       consumer = deps.kafka.consumer({ groupId: deps.groupId, readUncommitted: false, maxWaitTimeInMs: deps.maxWaitMs ?? 100, minBytes: 1, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
       consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
@@ -104,30 +195,27 @@ export function createTransactionalStage(deps: {
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: deps.partitionsConcurrently ?? 12,
         eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
           if (fenced) return;
-          await prepare(heartbeat);
+          await prepareOnce(heartbeat);
           const p = batch.partition;
           if (!position.has(p)) needRebuild.add(p);
-          if (needRebuild.has(p)) await prepare(heartbeat);
+          if (needRebuild.has(p)) await prepareOnce(heartbeat);
           for (let i = 0; i < batch.messages.length; i += deps.chunkSize) {
-            if (!isRunning() || isStale()) return;
+            if (!isRunning() || isStale() || fenced) return;
             const chunk = batch.messages.slice(i, i + deps.chunkSize);
             const last = chunk[chunk.length - 1]!.offset;
-            const txn = await producer!.transaction();
             let outputs: TopicMessages[] = [];
             try {
               outputs = (await deps.logic.process(p, chunk, new Date())).filter((t) => t.messages.length > 0);
-              if (outputs.length) await txn.sendBatch({ topicMessages: outputs, acks: -1 });
-              await txn.sendOffsets({ consumerGroupId: deps.groupId, topics: [{ topic: deps.topic, partitions: [{ partition: p, offset: (BigInt(last) + 1n).toString() }] }] });
-              await txn.commit();
+              await commitTogether(p, outputs, (BigInt(last) + 1n).toString(), chunk);
             } catch (err) {
-              await txn.abort().catch(() => undefined);
               forget(p);
               needRebuild.add(p);
               if (isFenced(err)) {
+                if (!fenced) log.error({ err }, 'producer fenced: another process uses this transactional id; this stage stops');
                 fenced = true;
-                log.error({ err }, 'producer fenced: another process uses this transactional id; this stage stops');
                 void consumer!.stop().catch(() => undefined);
                 return;
               }

@@ -1,0 +1,112 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { barChart, cdfChart, lineChart, type Bar } from './lib/charts';
+import type { ProcessFigures } from './lib/processes';
+
+/** The Markdown report of one `npm run bench` run, with its charts as SVG files beside it. */
+type R = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const TARGETS = { batch: 5000, single: 2000, alertP50: 15, alertP99: 100, searchableP95: 2000, watchlistRssMiB: 2560, watchlistLoadS: 60 };
+
+const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+const show = (v: unknown, unit = '') => (n(v) === undefined ? '—' : `${n(v)! >= 100 ? Math.round(n(v)!).toLocaleString('en-US') : n(v)}${unit}`);
+const verdict = (v: unknown, target: number, higherIsBetter: boolean) => (n(v) === undefined ? 'not measured' : (higherIsBetter ? n(v)! >= target : n(v)! <= target) ? 'met' : '**missed**');
+
+/** Finds the first numeric field whose path matches, so the report copes with sub-bench shapes it does not own. */
+function find(obj: unknown, re: RegExp, path = ''): number | undefined {
+  if (obj && typeof obj === 'object') {
+    for (const [k, v] of Object.entries(obj)) {
+      const p = `${path}.${k}`;
+      if (typeof v === 'number' && re.test(p)) return v;
+      const deeper = find(v, re, p);
+      if (deeper !== undefined) return deeper;
+    }
+  }
+  return undefined;
+}
+
+export function writeReport(r: R, dir: string, base: string): string {
+  const chartDir = join(dir, base);
+  mkdirSync(chartDir, { recursive: true });
+  const charts: string[] = [];
+  const chart = (file: string, svg: string, alt: string) => {
+    writeFileSync(join(chartDir, file), svg);
+    charts.push(`![${alt}](${base}/${file})`);
+    return `![${alt}](${base}/${file})`;
+  };
+
+  const c: R = r.ceilings ?? {};
+  const e: R = r.endToEnd ?? {};
+  const a: R = r.timeToAlert ?? {};
+  const slowestBatchStage = Math.min(...[c.kafkaProduceEventsPerSec, c.esBulkDocsPerSec].filter((x) => n(x) !== undefined));
+  const wlRss = find(r.watchlist, /rss/i);
+  const wlLoad = find(r.watchlist, /load.*(sec|s$)|loadSeconds|loadS/i);
+
+  const rows: string[][] = [
+    ['end to end, batch (accepted, judged and indexed)', show(e.batchEventsPerSec, ' events/s'), `≥ ${TARGETS.batch.toLocaleString('en-US')}`, verdict(e.batchEventsPerSec, TARGETS.batch, true)],
+    ['… as a share of the slowest stage ceiling', Number.isFinite(slowestBatchStage) && n(e.batchEventsPerSec) ? `${Math.round((e.batchEventsPerSec / slowestBatchStage) * 100)} % of ${Math.round(slowestBatchStage).toLocaleString('en-US')}` : '—', '≥ 50 %', Number.isFinite(slowestBatchStage) && n(e.batchEventsPerSec) ? verdict(e.batchEventsPerSec / slowestBatchStage, 0.5, true) : 'not measured'],
+    ['end to end, single requests (accepted, judged and indexed)', show(e.singleEventsPerSec, ' events/s'), `≥ ${TARGETS.single.toLocaleString('en-US')}`, verdict(e.singleEventsPerSec, TARGETS.single, true)],
+    ['… as a share of the no-op fastify ceiling', n(c.fastifyNoopRequestsPerSec) && n(e.singleEventsPerSec) ? `${Math.round((e.singleEventsPerSec / c.fastifyNoopRequestsPerSec) * 100)} % of ${Math.round(c.fastifyNoopRequestsPerSec).toLocaleString('en-US')}` : '—', '≥ 50 %', n(c.fastifyNoopRequestsPerSec) && n(e.singleEventsPerSec) ? verdict(e.singleEventsPerSec / c.fastifyNoopRequestsPerSec, 0.5, true) : 'not measured'],
+    [`time-to-alert p50 at ${show(a.achievedRate)} events/s`, show(a.p50Ms, ' ms'), `≤ ${TARGETS.alertP50} ms`, verdict(a.p50Ms, TARGETS.alertP50, false)],
+    ['time-to-alert p95', show(a.p95Ms, ' ms'), '—', ''],
+    ['time-to-alert p99', show(a.p99Ms, ' ms'), `≤ ${TARGETS.alertP99} ms`, verdict(a.p99Ms, TARGETS.alertP99, false)],
+    ['planted hits that never reached the console', show(a.missing), '0', n(a.missing) === undefined ? 'not measured' : a.missing === 0 ? 'met' : '**missed**'],
+    ['time-to-searchable p95', show(r.timeToSearchableMs?.p95, ' ms'), `≤ ${TARGETS.searchableP95.toLocaleString('en-US')} ms`, verdict(r.timeToSearchableMs?.p95, TARGETS.searchableP95, false)],
+    ['watchlist RSS (see the watchlist section)', show(wlRss), `≤ ${TARGETS.watchlistRssMiB} MiB`, ''],
+    ['watchlist load time', show(wlLoad), `≤ ${TARGETS.watchlistLoadS} s`, ''],
+  ];
+
+  const out: string[] = [];
+  out.push(`# Benchmark report: ${base}`, '');
+  out.push(`Run ${r.date} in ${r.mode} mode, ${r.durationSeconds ?? '?'} s. Machine: ${r.machine.cores} cores (${r.machine.cpu}), ${r.machine.memoryGiB} GiB, ${r.machine.os}, Node ${r.machine.node}; ${r.machine.note}. Kafka: ${r.brokers} broker(s). Load average at start ${r.loadAverageAtStart?.join(' / ')}, at end ${r.loadAverageAtEnd?.join(' / ')}${r.loadAverageAtStart?.[0] > 1.5 ? ' — **the machine was busy when the run started; latency figures carry that contention**' : ''}.`, '');
+  out.push('Reproduce: `npm run bench' + (r.mode === 'quick' ? ' -- --quick' : '') + '` (starts the engines and a namespaced copy of the system itself).', '');
+  out.push('## Figures against the targets', '', '| figure | measured | target | status |', '|---|---|---|---|', ...rows.map((x) => `| ${x.join(' | ')} |`), '');
+
+  if (r.ceilings || r.endToEnd) {
+    const bars: Bar[] = [];
+    if (n(c.kafkaProduceEventsPerSec)) bars.push({ label: 'ceiling: kafkajs produce', value: c.kafkaProduceEventsPerSec });
+    if (n(c.kafkaConsumeEventsPerSec)) bars.push({ label: 'ceiling: kafkajs consume', value: c.kafkaConsumeEventsPerSec });
+    if (n(c.esBulkDocsPerSec)) bars.push({ label: 'ceiling: Elasticsearch bulk', value: c.esBulkDocsPerSec });
+    if (n(c.fastifyNoopRequestsPerSec)) bars.push({ label: 'ceiling: no-op fastify', value: c.fastifyNoopRequestsPerSec });
+    if (n(e.batchAcceptedPerSec)) bars.push({ label: 'batch: accepted', value: e.batchAcceptedPerSec });
+    if (n(e.batchEventsPerSec)) bars.push({ label: 'batch: judged + indexed', value: e.batchEventsPerSec, target: TARGETS.batch });
+    if (n(e.singleAcceptedPerSec)) bars.push({ label: 'single: accepted', value: e.singleAcceptedPerSec });
+    if (n(e.singleEventsPerSec)) bars.push({ label: 'single: judged + indexed', value: e.singleEventsPerSec, target: TARGETS.single });
+    out.push('## Throughput and ceilings', '', 'Red ticks are targets; green bars meet them, orange bars miss them.', '', chart('throughput.svg', barChart('Throughput', 'events/s', bars), 'throughput against ceilings'), '');
+    if (e.batch?.timeline && e.single?.timeline) {
+      out.push(chart('accepted-per-second.svg', lineChart('Events accepted', 'events', [{ label: 'batch', values: e.batch.timeline, color: '#4a78b5' }, { label: 'single', values: e.single.timeline, color: '#3a9d5d' }]), 'events accepted per second'), '');
+      out.push(`Batch: ${show(e.batch.accepted)} accepted in ${e.batch.submitSeconds} s, all judged and indexed after ${e.batch.settledSeconds} s. Single: ${show(e.single.accepted)} accepted in ${e.single.submitSeconds} s, settled after ${e.single.settledSeconds} s.`, '');
+    }
+  }
+  if (r.timeToAlert) {
+    out.push('## Time to alert', '', `From the terminal's 202 to the hit frame on a commander's WebSocket, for planted fugitive inspections (1 in 50) while ${show(a.achievedRate)} events/s of single requests flow. ${a.alerts} of ${a.planted} planted hits measured. From sending the request (including the 202 itself): p50 ${show(r.timeToAlert.sendToAlert?.p50, ' ms')}, p99 ${show(r.timeToAlert.sendToAlert?.p99, ' ms')}.`, '');
+    out.push(chart('time-to-alert.svg', cdfChart('Time to alert', r.timeToAlertSamplesMs ?? [], [{ label: 'p50 target 15 ms', ms: 15 }, { label: 'p99 target 100 ms', ms: 100 }]), 'time-to-alert distribution'), '');
+  }
+  const procs = r.processes as Record<string, ProcessFigures[]> | undefined;
+  if (procs) {
+    out.push('## CPU and memory per process', '', 'Mean CPU per phase in % of one core (the machine has ' + r.machine.cores + ' cores, so ' + r.machine.cores * 100 + ' % is everything), peak RSS in MiB.', '');
+    const phases = Object.keys(procs);
+    const names = procs[phases[0]!]!.map((p) => p.name);
+    out.push(`| process | ${phases.map((p) => `CPU % (${p})`).join(' | ')} | peak RSS MiB |`, `|---|${phases.map(() => '---').join('|')}|---|`);
+    for (const nm of names) {
+      const cells = phases.map((p) => String(procs[p]!.find((x) => x.name === nm)?.cpuPercent ?? '—'));
+      const peak = Math.max(...phases.map((p) => procs[p]!.find((x) => x.name === nm)?.peakRssMiB ?? 0));
+      out.push(`| ${nm} | ${cells.join(' | ')} | ${peak} |`);
+    }
+    out.push('');
+    const phase = phases.includes('batch') ? 'batch' : phases[0]!;
+    out.push(chart('cpu.svg', barChart(`CPU per process during the ${phase} phase`, '% of one core', procs[phase]!.map((p) => ({ label: p.name, value: p.cpuPercent }))), 'CPU per process'), '');
+    out.push(chart('rss.svg', barChart('Peak RSS per process', 'MiB', names.map((nm) => ({ label: nm, value: Math.max(...phases.map((p) => procs[p]!.find((x) => x.name === nm)?.peakRssMiB ?? 0)) }))), 'RSS per process'), '');
+  }
+  if (r.watchlist) out.push('## Watchlist', '', '```json', JSON.stringify(r.watchlist, null, 2).slice(0, 6000), '```', '');
+  if (r.search) {
+    const lat = (r.search.latencyMs ?? {}) as Record<string, { p50: number; p95: number; p99: number }>;
+    out.push('## Search', '', `${show(r.search.events)} events loaded at ${show(find(r.search.indexing, /docsPerSec/i))} docs/s; latency through the console search API, one request at a time.`, '', '| query | p50 ms | p95 ms | p99 ms |', '|---|---|---|---|');
+    for (const [q, p] of Object.entries(lat)) out.push(`| ${q} | ${p.p50} | ${p.p95} | ${p.p99} |`);
+    out.push('');
+    out.push(chart('search.svg', barChart('Search latency p95', 'ms', Object.entries(lat).map(([q, p]) => ({ label: q, value: p.p95 }))), 'search latency'), '');
+  }
+  const file = join(dir, `${base}.md`);
+  writeFileSync(file, `${out.join('\n')}\n`);
+  return file;
+}

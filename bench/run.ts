@@ -1,0 +1,163 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ensureStack, stackStatus } from '../infra/stack/stack';
+import { createElasticsearch } from '../lib/elasticsearch';
+import { REPO_ROOT } from '../scripts/repo-root';
+import { describeMachine } from './machine';
+import { runE2E, type E2EResult } from './e2e';
+import { sampleProcesses, type ProcessFigures, type Watched } from './lib/processes';
+import { startSystem } from './lib/system';
+import { writeReport } from './report';
+
+/**
+ * `npm run bench [-- --quick] [--only ceilings,e2e,watchlist,search] [--seconds 30] [--events N]`
+ *
+ * One run, one result: the ceiling of each stage (raw kafkajs, raw Elasticsearch bulk, a no-op fastify route)
+ * and, on the same machine minutes later, the whole system end to end through its public APIs — so the
+ * figures read as ratios that hold on a noisy machine — plus the 10M watchlist and the 10M-event search.
+ * CPU and RSS of every process (engines, services, load generator) per phase. Writes
+ * bench/results/<date>-bench[-quick].json and a Markdown report with SVG charts next to it.
+ */
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    seconds: { type: 'string' },
+    events: { type: 'string' },
+    watchlist: { type: 'string' },
+    name: { type: 'string' },
+  },
+});
+const quick = args.quick!;
+const STAGES = ['ceilings', 'e2e', 'watchlist', 'search'] as const;
+type Stage = (typeof STAGES)[number];
+const only = new Set<Stage>((args.only?.split(',') as Stage[] | undefined) ?? [...STAGES]);
+for (const s of only) if (!STAGES.includes(s)) throw new Error(`--only: unknown stage "${s}" (stages: ${STAGES.join(', ')})`);
+const seconds = Number(args.seconds ?? (quick ? 10 : 30));
+const date = new Date().toISOString().slice(0, 10);
+const name = args.name ?? `bench${quick ? '-quick' : ''}`;
+const outDir = join(REPO_ROOT, 'bench/results');
+const say = (m: string) => process.stderr.write(`${m}\n`);
+const started = performance.now();
+const elapsed = () => `${Math.round((performance.now() - started) / 1000)} s`;
+
+/** Runs a sub-benchmark as its own process (so its memory and CPU are its own) and returns its JSON. */
+async function subBench(label: string, script: string, extra: string[]): Promise<Record<string, unknown> | undefined> {
+  if (!existsSync(join(REPO_ROOT, script))) {
+    say(`  ${label}: ${script} not present, skipped`);
+    return undefined;
+  }
+  const out = join(outDir, `${date}-${name}-${label}.json`);
+  const code = await new Promise<number | null>((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...extra, '--out', out], { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+    child.on('exit', resolve);
+  });
+  if (code !== 0 || !existsSync(out)) throw new Error(`${label}: ${script} failed (exit ${code})`);
+  return JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>;
+}
+
+async function main(): Promise<void> {
+  mkdirSync(outDir, { recursive: true });
+  const loadAtStart = loadavg().map((x) => Math.round(x * 100) / 100);
+  say(`npm run bench${quick ? ' (quick)' : ''}: stages ${[...only].join(', ')} · ${seconds} s per end-to-end phase · load average now ${loadAtStart.join(' / ')}`);
+  if (loadAtStart[0]! > 1.5) say(`  note: the machine is busy (load ${loadAtStart[0]}); figures will carry that contention and the report says so`);
+  const { kafkaBrokers, esUrl } = await ensureStack({ log: (m) => say(`  ${m}`) });
+  const status = await stackStatus();
+  const engines: Watched[] = status.engines.filter((e) => e.running && e.pid).map((e) => ({ name: e.name, pid: e.pid! }));
+  const result: Record<string, unknown> = { date: new Date().toISOString(), name, mode: quick ? 'quick' : 'full', machine: describeMachine(), brokers: kafkaBrokers.length, loadAverageAtStart: loadAtStart };
+
+  let step = 0;
+  const total = only.size;
+  const header = (s: string) => say(`\n[${++step}/${total}] ${s} · ${elapsed()} elapsed`);
+
+  if (only.has('ceilings')) {
+    header('ceilings: raw kafkajs produce/consume, raw Elasticsearch bulk, no-op fastify');
+    const c = await subBench('ceilings', 'bench/ceilings.bench.ts', quick ? ['--quick'] : []);
+    result.ceilings = c?.ceilings;
+  }
+
+  if (only.has('e2e')) {
+    header('end to end through the public APIs');
+    const system = await startSystem(REPO_ROOT, kafkaBrokers, esUrl, (m) => say(`  ${m}`));
+    const es = createElasticsearch(esUrl);
+    const watched = [...engines, ...system.processes, { name: 'load generator', pid: process.pid, alone: true }];
+    const perPhase: Record<string, ProcessFigures[]> = {};
+    let sampler: ReturnType<typeof sampleProcesses> | undefined;
+    let e2e: E2EResult;
+    try {
+      e2e = await runE2E({
+        system,
+        es,
+        seconds,
+        searchSamples: quick ? 10 : 30,
+        say: (m) => say(m),
+        phase: (phase, edge) => {
+          if (edge === 'start') sampler = sampleProcesses(watched);
+          else perPhase[phase] = sampler!.stop();
+        },
+      });
+    } finally {
+      await system.stop();
+      await cleanup(kafkaBrokers, es, system.prefix);
+      await es.close();
+    }
+    result.endToEnd = {
+      batchEventsPerSec: e2e.batch.eventsPerSec,
+      singleEventsPerSec: e2e.single.eventsPerSec,
+      batchAcceptedPerSec: e2e.batch.acceptedPerSec,
+      singleAcceptedPerSec: e2e.single.acceptedPerSec,
+      batch: e2e.batch,
+      single: e2e.single,
+    };
+    const { samples, ...alert } = e2e.timeToAlert;
+    result.timeToAlert = alert;
+    result.timeToAlertSamplesMs = samples;
+    result.timeToSearchableMs = e2e.timeToSearchableMs;
+    result.rulesStages = e2e.rulesStages;
+    result.processes = perPhase;
+  }
+
+  if (only.has('watchlist')) {
+    header(`watchlist at ${quick ? 'quick size' : '10M entries'}`);
+    result.watchlist = await subBench('watchlist', 'bench/watchlist.bench.ts', [...(quick ? ['--quick'] : []), ...(args.watchlist ? ['--entries', args.watchlist] : [])]);
+  }
+
+  if (only.has('search')) {
+    const events = args.events ?? (quick ? '200000' : '10000000');
+    header(`search over ${Number(events).toLocaleString()} events`);
+    result.search = await subBench('search', 'bench/search.bench.ts', ['--events', events]);
+  }
+
+  result.loadAverageAtEnd = loadavg().map((x) => Math.round(x * 100) / 100);
+  result.durationSeconds = Math.round((performance.now() - started) / 1000);
+  const file = join(outDir, `${date}-${name}.json`);
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  const md = writeReport(result, outDir, `${date}-${name}`);
+  say(`\ndone in ${elapsed()}: ${file.replace(REPO_ROOT + '/', '')} and ${md.replace(REPO_ROOT + '/', '')}`);
+}
+
+/** Removes the run's topics and indices so repeated runs do not fill the disk. */
+async function cleanup(brokers: string[], es: ReturnType<typeof createElasticsearch>, prefix: string): Promise<void> {
+  const { createKafka } = await import('../lib/kafka');
+  const { createLogger } = await import('../lib/logger');
+  const admin = createKafka({ brokers, clientId: 'bench-cleanup', logger: createLogger({ level: 'error', name: 'bench' }) }).admin();
+  try {
+    await admin.connect();
+    const mine = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
+    if (mine.length) await admin.deleteTopics({ topics: mine });
+  } catch (err) {
+    say(`  cleanup: topics ${prefix}* not deleted (${(err as Error).message})`);
+  } finally {
+    await admin.disconnect();
+  }
+  await es.indices.delete({ index: `${prefix}*`, allow_no_indices: true }).catch(() => undefined);
+  await es.indices.deleteIndexTemplate({ name: `${prefix}*` }).catch(() => undefined);
+}
+
+main().catch((err: unknown) => {
+  say(`bench failed: ${err instanceof Error ? err.stack : String(err)}`);
+  process.exit(1);
+});
