@@ -75,7 +75,9 @@ export function writeReport(r: R, dir: string, base: string): string {
     out.push('## Throughput and ceilings', '', 'Red ticks are targets; green bars meet them, orange bars miss them.', '', chart('throughput.svg', barChart('Throughput', 'events/s', bars), 'throughput against ceilings'), '');
     if (e.batch?.timeline && e.single?.timeline) {
       out.push(chart('accepted-per-second.svg', lineChart('Events accepted', 'events', [{ label: 'batch', values: e.batch.timeline, color: '#4a78b5' }, { label: 'single', values: e.single.timeline, color: '#3a9d5d' }]), 'events accepted per second'), '');
-      out.push(`Batch: ${show(e.batch.accepted)} accepted in ${e.batch.submitSeconds} s, all judged and indexed after ${e.batch.settledSeconds} s. Single: ${show(e.single.accepted)} accepted in ${e.single.submitSeconds} s, settled after ${e.single.settledSeconds} s.`, '');
+      for (const [label, x] of [['Batch', e.batch], ['Single', e.single]] as const) {
+        out.push(`${label}: ${show(x.accepted)} accepted in ${x.submitSeconds} s; all judged by the rules service after ${x.judgedSeconds} s and all in Elasticsearch after ${x.indexedSeconds} s (${x.judgedSeconds > x.indexedSeconds ? 'the rules service was the slower stage' : 'indexing was the slower stage'}).`, '');
+      }
     }
   }
   if (r.timeToAlert) {
