@@ -106,6 +106,9 @@ export function createEventIntake<E extends ValidEvent>(deps: {
           const send = async () => {
             if (!claimed.length) return;
             try {
+              // Unknown here may mean not yet read (the index is catching up after losing the brokers): taking it
+              // for new could write a second copy of another instance's event. Known ids were answered above.
+              if (!deps.index.isCaughtUp()) throw new AppError('kafka_unavailable', 'Reconnecting to the event log; nothing was accepted. Retry with the same eventId.', { retryAfterSeconds: 2 });
               await deps.publisher.publish(claimed.map((s) => ({ eventId: s.e.eventId, checkpointId: s.e.checkpointId, bodyHash: s.hash, value: JSON.stringify(s.e) })));
               for (const s of claimed) {
                 deps.index.record(s.e.eventId, s.hash);

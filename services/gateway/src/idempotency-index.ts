@@ -10,6 +10,7 @@ export interface IdempotencyIndex {
   record(eventId: string, bodyHash: string): void;
   /** Reads the window of the events topic; resolves when caught up to the end as of start. */
   start(): Promise<void>;
+  /** False until start has read the window, and again from a consumer crash until it has read the log's end as of its rejoin. */
   isCaughtUp(): boolean;
   size(): number;
   stop(): Promise<void>;
@@ -54,23 +55,59 @@ export function createIdempotencyIndex(deps: { kafka: Kafka; topic: string; wind
       await admin.disconnect();
       // A partition with nothing newer than `since` answers -1: start at its end.
       const starts = byTime.map((s) => ({ partition: s.partition, offset: s.offset === '-1' ? (ends.find((e) => e.partition === s.partition)?.high ?? '0') : s.offset }));
-      // Partition → offset that must be consumed before this instance may answer "new event".
-      const remaining = new Map<number, bigint>();
-      for (const e of ends) if (BigInt(e.high) > BigInt(starts.find((s) => s.partition === e.partition)?.offset ?? e.high)) remaining.set(e.partition, BigInt(e.high) - 1n);
+      // Next offset to read per partition. kafkajs restarts a crashed consumer (e.g. after the brokers were
+      // away) as a new group member with no committed offsets, i.e. at the log's end: every event written
+      // between the crash and the rejoin, such as another instance's accepts right after an outage, would be
+      // missing here and accepted a second time. So every join resumes where this instance left off.
+      const next = new Map(starts.map((s) => [s.partition, s.offset]));
+      // Partition → offset that must be consumed before this instance may answer "new event" again.
+      let remaining = new Map<number, bigint>();
+      const mustReach = (highs: Array<{ partition: number; high: string }>) => {
+        remaining = new Map();
+        for (const e of highs) if (BigInt(e.high) > BigInt(next.get(e.partition) ?? e.high)) remaining.set(e.partition, BigInt(e.high) - 1n);
+      };
+      mustReach(ends);
       let resolveCaughtUp!: () => void;
       const done = new Promise<void>((r) => (resolveCaughtUp = r));
+      let stale = false;
       const markCaughtUp = () => {
-        if (!caughtUp && remaining.size === 0) {
+        if (!caughtUp && !stale && remaining.size === 0) {
           caughtUp = true;
           log.info({ events: seen.size }, 'idempotency index caught up');
           resolveCaughtUp();
         }
       };
+      // After a crash the index is behind by however long the consumer was away: the log's end as of the
+      // rejoin must be read again before an unknown id can be taken for a new event.
+      const catchUpAfterRejoin = async () => {
+        const a = deps.kafka.admin();
+        try {
+          await a.connect();
+          const highs = await retry(() => a.fetchTopicOffsets(deps.topic));
+          mustReach(highs);
+          stale = false;
+          markCaughtUp();
+        } catch (err) {
+          log.warn({ err }, 'could not read the log end after a rejoin; the next rejoin tries again');
+        } finally {
+          await a.disconnect().catch(() => undefined);
+        }
+      };
 
-      consumer = deps.kafka.consumer({ groupId: `gateway-idempotency-${randomUUID()}`, maxWaitTimeInMs: 100, sessionTimeout: 30_000 });
-      await consumer.connect();
-      await consumer.subscribe({ topic: deps.topic, fromBeginning: false });
-      await consumer.run({
+      const c = deps.kafka.consumer({ groupId: `gateway-idempotency-${randomUUID()}`, maxWaitTimeInMs: 100, sessionTimeout: 30_000 });
+      consumer = c;
+      c.on(c.events.CRASH, (e) => {
+        caughtUp = false;
+        stale = true;
+        log.warn({ err: e.payload.error, restart: e.payload.restart }, 'idempotency index consumer crashed; refusing new events until it has caught up again');
+      });
+      c.on(c.events.GROUP_JOIN, () => {
+        for (const [partition, offset] of next) c.seek({ topic: deps.topic, partition, offset });
+        if (stale) void catchUpAfterRejoin();
+      });
+      await c.connect();
+      await c.subscribe({ topic: deps.topic, fromBeginning: false });
+      await c.run({
         autoCommit: false,
         eachBatch: async ({ batch }) => {
           for (const m of batch.messages) {
@@ -78,12 +115,13 @@ export function createIdempotencyIndex(deps: { kafka: Kafka; topic: string; wind
             const hash = m.headers?.['body-sha256']?.toString();
             if (id && hash) put(id, hash, Number(m.timestamp));
           }
+          next.set(batch.partition, (BigInt(batch.lastOffset()) + 1n).toString());
           const want = remaining.get(batch.partition);
           if (want !== undefined && BigInt(batch.lastOffset()) >= want) remaining.delete(batch.partition);
           markCaughtUp();
         },
       });
-      for (const s of starts) consumer.seek({ topic: deps.topic, partition: s.partition, offset: s.offset });
+      for (const s of starts) c.seek({ topic: deps.topic, partition: s.partition, offset: s.offset });
       markCaughtUp();
       sweeper = setInterval(sweep, 60_000);
       sweeper.unref();
