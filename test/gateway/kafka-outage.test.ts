@@ -8,6 +8,7 @@ type Json = Record<string, unknown>;
 
 /** One request a terminal made, and what it was told. */
 interface Submission {
+  via: 'A' | 'B';
   kind: 'single' | 'batch';
   events: Json[];
   status: number;
@@ -37,25 +38,31 @@ describe('gateway while its Kafka broker is killed and restarted', () => {
   });
 
   it('answers 503 + Retry-After while the broker is down, and every accepted or retried event is on the topic exactly once', async () => {
-    const { gateway, officerToken } = gatewayFor(ns);
-    await gateway.start();
+    // Two gateway instances, as in production: each must know what the other accepted, also after the outage.
+    const { gateway: a, officerToken } = gatewayFor(ns);
+    const { gateway: b } = gatewayFor(ns);
+    const gateways = { A: a, B: b };
+    await Promise.all([a.start(), b.start()]);
     const headers = { authorization: `Bearer ${officerToken}` };
     const submissions: Submission[] = [];
-    const submit = async (kind: Submission['kind'], events: Json[]): Promise<Submission> => {
+    const submit = async (via: Submission['via'], kind: Submission['kind'], events: Json[]): Promise<Submission> => {
       const sentAt = Date.now();
-      const res = await gateway.app.inject({ method: 'POST', url: kind === 'single' ? '/api/v1/events' : '/api/v1/events/batch', headers, payload: kind === 'single' ? events[0] : { events } });
-      return { kind, events, status: res.statusCode, sentAt, answeredAt: Date.now(), retryAfter: res.headers['retry-after']?.toString(), contentType: res.headers['content-type']?.toString(), body: res.json<Json>() };
+      const res = await gateways[via].app.inject({ method: 'POST', url: kind === 'single' ? '/api/v1/events' : '/api/v1/events/batch', headers, payload: kind === 'single' ? events[0] : { events } });
+      return { via, kind, events, status: res.statusCode, sentAt, answeredAt: Date.now(), retryAfter: res.headers['retry-after']?.toString(), contentType: res.headers['content-type']?.toString(), body: res.json<Json>() };
     };
 
-    // Terminals submitting without pause: three sending one event at a time, one store-and-forward batches.
+    // Terminals submitting without pause while accepted: four sending one event at a time, one store-and-forward batches.
     let loadOn = true;
-    const terminal = async (kind: Submission['kind']) => {
+    const terminal = async (via: Submission['via'], kind: Submission['kind']) => {
       while (loadOn) {
         const events = kind === 'single' ? [inspection()] : Array.from({ length: 10 }, (_, i) => (i % 3 ? inspection() : seizure()));
-        submissions.push(await submit(kind, events));
+        const s = await submit(via, kind, events);
+        submissions.push(s);
+        // A terminal told to come back later does so, after Retry-After (with a new event: this one is retried at the end).
+        if (s.status !== 202) await new Promise((r) => setTimeout(r, Number(s.retryAfter ?? 1) * 1000));
       }
     };
-    const load = Promise.all([terminal('single'), terminal('single'), terminal('single'), terminal('batch')]);
+    const load = Promise.all([terminal('A', 'single'), terminal('A', 'single'), terminal('A', 'batch'), terminal('B', 'single'), terminal('B', 'single')]);
     const count = (pred: (s: Submission) => boolean) => submissions.filter(pred).length;
 
     try {
@@ -104,20 +111,27 @@ describe('gateway while its Kafka broker is killed and restarted', () => {
       const retried: Submission[] = [];
       for (const s of refused) {
         retried.push(await eventually(`the retry of ${s.kind} ${String(s.events[0]!.eventId)} answered`, async () => {
-          const r = await submit(s.kind, s.events);
+          const r = await submit(s.via, s.kind, s.events);
           return r.status === 202 || r.status === 200 ? r : undefined;
         }, 30_000, 500));
       }
       const duplicatesOnRetry = retried.reduce((n, r) => n + (r.kind === 'single' ? (r.body.status === 'duplicate' ? 1 : 0) : Number(r.body.duplicate)), 0);
+
+      // A terminal that lost its answer resends to whichever instance its load balancer picks: the other
+      // one must know the event, including those accepted while it was reconnecting after the restart.
+      await new Promise((r) => setTimeout(r, 3_000));
+      const crossed = submissions.filter((s) => s.status === 202 && s.kind === 'single' && s.sentAt >= restartAt);
+      const answers = await Promise.all(crossed.map((s) => submit(s.via === 'A' ? 'B' : 'A', s.kind, s.events)));
+      expect(answers.filter((r) => r.status !== 200).map((r) => ({ via: r.via, eventId: r.events[0]!.eventId, status: r.status }))).toEqual([]);
       const all = idsOf(submissions);
       const after = await tally(all.length);
       expect(all.filter((id) => after.get(id) !== 1)).toEqual([]);
       expect([...after.values()].reduce((a, b) => a + b, 0)).toBe(new Set(all).size);
-      process.stderr.write(`[kafka-outage] ${accepted.length} accepted, ${idsOf(refused).length} refused (503) in ${refused.length} requests, ${inDoubt} of them written without acknowledgement; retries: ${duplicatesOnRetry} answered duplicate; topic holds ${after.size} events, each once\n`);
+      process.stderr.write(`[kafka-outage] ${crossed.length} resent to the other instance after the restart, each answered duplicate; ${accepted.length} accepted, ${idsOf(refused).length} refused (503) in ${refused.length} requests, ${inDoubt} of them written without acknowledgement; retries: ${duplicatesOnRetry} answered duplicate; topic holds ${after.size} events, each once\n`);
     } finally {
       loadOn = false;
       await load.catch(() => undefined);
-      await gateway.stop();
+      await Promise.all([a.stop(), b.stop()]);
     }
   }, 300_000);
 });
