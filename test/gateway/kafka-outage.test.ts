@@ -119,7 +119,8 @@ describe('gateway while its Kafka broker is killed and restarted', () => {
 
       // A terminal that lost its answer resends to whichever instance its load balancer picks: the other
       // one must know the event, including those accepted while it was reconnecting after the restart.
-      await new Promise((r) => setTimeout(r, 3_000));
+      // The index follows the log within milliseconds once caught up; 5 s leaves room for a loaded machine.
+      await new Promise((r) => setTimeout(r, 5_000));
       const crossed = submissions.filter((s) => s.status === 202 && s.kind === 'single' && s.sentAt >= restartAt);
       const answers = await Promise.all(crossed.map((s) => submit(s.via === 'A' ? 'B' : 'A', s.kind, s.events)));
       expect(answers.filter((r) => r.status !== 200).map((r) => ({ via: r.via, eventId: r.events[0]!.eventId, status: r.status }))).toEqual([]);
