@@ -59,8 +59,8 @@ export function writeReport(r: R, dir: string, base: string): string {
   const out: string[] = [];
   out.push(`# Benchmark report: ${base}`, '');
   out.push(`Run ${r.date} in ${r.mode} mode, ${r.durationSeconds ?? '?'} s. Machine: ${r.machine.cores} cores (${r.machine.cpu}), ${r.machine.memoryGiB} GiB, ${r.machine.os}, Node ${r.machine.node}; ${r.machine.note}. Kafka: ${r.brokers} broker(s). Load average at start ${r.loadAverageAtStart?.join(' / ')}, at end ${r.loadAverageAtEnd?.join(' / ')}${r.loadAverageAtStart?.[0] > 1.5 ? ' — **the machine was busy when the run started; latency figures carry that contention**' : ''}.`, '');
-  out.push('Reproduce: `npm run bench' + (r.mode === 'quick' ? ' -- --quick' : '') + '` (starts the engines and a namespaced copy of the system itself).', '');
-  out.push('## Figures against the targets', '', '| figure | measured | target | status |', '|---|---|---|---|', ...rows.map((x) => `| ${x.join(' | ')} |`), '');
+  out.push(`Reproduce: \`${r.soak ? 'npm run bench:soak' : 'npm run bench'}${r.mode === 'quick' ? ' -- --quick' : ''}\` (starts the engines and a namespaced copy of the system itself).`, '');
+  if (r.endToEnd || r.ceilings || r.watchlist) out.push('## Figures against the targets', '', '| figure | measured | target | status |', '|---|---|---|---|', ...rows.map((x) => `| ${x.join(' | ')} |`), '');
 
   if (r.ceilings || r.endToEnd) {
     const bars: Bar[] = [];
@@ -107,6 +107,20 @@ export function writeReport(r: R, dir: string, base: string): string {
     for (const [q, p] of Object.entries(lat)) out.push(`| ${q} | ${p.p50} | ${p.p95} | ${p.p99} |`);
     out.push('');
     out.push(chart('search.svg', barChart('Search latency p95', 'ms', Object.entries(lat).map(([q, p]) => ({ label: q, value: p.p95 }))), 'search latency'), '');
+  }
+  if (r.soak) {
+    const k: R = r.soak;
+    out.push('## Soak', '', `${k.seconds} s at ${k.rateEventsPerSec} events/s (achieved ${k.achievedRate}): ${show(k.accepted)} accepted, ${k.failed} failed; ${k.plantedHitsSeen} of ${k.plantedHits} planted hits reached the console; the rules service and Elasticsearch had every accepted event ${k.caughtUpAfterSeconds.judgedSeconds} s / ${k.caughtUpAfterSeconds.indexedSeconds} s after the load stopped.`, '');
+    out.push('| process | RSS after warm-up MiB | RSS at end MiB | growth MiB/hour | event-loop lag p99, median / max ms |', '|---|---|---|---|---|');
+    for (const [nm, g] of Object.entries(k.perProcess as Record<string, R>)) out.push(`| ${nm} | ${g.rssStartMiB} | ${g.rssEndMiB} | ${g.rssSlopeMiBPerHour} | ${g.eventLoopLagP99MaxMs !== undefined ? `${g.eventLoopLagP99MedianMs} / ${g.eventLoopLagP99MaxMs}` : '—'} |`);
+    out.push('');
+    const samples = k.samples as Array<{ rssMiB: Record<string, number>; eventLoopLagP99Ms: Record<string, number> }>;
+    const colors = ['#4a78b5', '#3a9d5d', '#d08a2b', '#8e44ad', '#c0392b', '#16a085', '#7f8c8d', '#2c3e50'];
+    const names = Object.keys(k.perProcess as object);
+    out.push(chart('soak-rss.svg', lineChart('RSS over the soak', 'MiB', names.map((nm, i) => ({ label: nm, values: samples.map((x) => x.rssMiB[nm] ?? 0), color: colors[i % colors.length]! }))), 'RSS over the soak'), '');
+    const lagNames = names.filter((nm) => samples.some((x) => Number.isFinite(x.eventLoopLagP99Ms[nm])));
+    out.push(chart('soak-lag.svg', lineChart('Event-loop lag p99 over the soak', 'ms', lagNames.map((nm, i) => ({ label: nm, values: samples.map((x) => x.eventLoopLagP99Ms[nm] ?? 0), color: colors[i % colors.length]! }))), 'event-loop lag over the soak'), '');
+    out.push(`One sample every ${samples.length > 1 ? Math.round(k.seconds / samples.length) : '?'} s (x axis).`, '');
   }
   const file = join(dir, `${base}.md`);
   writeFileSync(file, `${out.join('\n')}\n`);

@@ -7,7 +7,8 @@ import { ensureStack, stackStatus } from '../infra/stack/stack';
 import { createElasticsearch } from '../lib/elasticsearch';
 import { REPO_ROOT } from '../scripts/repo-root';
 import { describeMachine } from './machine';
-import { runE2E, type E2EResult } from './e2e';
+import { runE2E, settle, type E2EResult } from './e2e';
+import { runSoak } from './soak';
 import { sampleProcesses, type ProcessFigures, type Watched } from './lib/processes';
 import { startSystem } from './lib/system';
 import { writeReport } from './report';
@@ -28,17 +29,20 @@ const { values: args } = parseArgs({
     seconds: { type: 'string' },
     events: { type: 'string' },
     watchlist: { type: 'string' },
+    'soak-seconds': { type: 'string' },
+    rate: { type: 'string' },
     name: { type: 'string' },
   },
 });
 const quick = args.quick!;
-const STAGES = ['ceilings', 'e2e', 'watchlist', 'search'] as const;
+const STAGES = ['ceilings', 'e2e', 'watchlist', 'search', 'soak'] as const;
 type Stage = (typeof STAGES)[number];
-const only = new Set<Stage>((args.only?.split(',') as Stage[] | undefined) ?? [...STAGES]);
+/** The soak runs only when asked for (`--only soak`, or `npm run bench:soak`): it takes an hour. */
+const only = new Set<Stage>((args.only?.split(',') as Stage[] | undefined) ?? STAGES.filter((s) => s !== 'soak'));
 for (const s of only) if (!STAGES.includes(s)) throw new Error(`--only: unknown stage "${s}" (stages: ${STAGES.join(', ')})`);
 const seconds = Number(args.seconds ?? (quick ? 10 : 30));
 const date = new Date().toISOString().slice(0, 10);
-const name = args.name ?? `bench${quick ? '-quick' : ''}`;
+const name = args.name ?? (only.size === 1 && only.has('soak') ? `soak${quick ? '-quick' : ''}` : `bench${quick ? '-quick' : ''}`);
 const outDir = join(REPO_ROOT, 'bench/results');
 const say = (m: string) => process.stderr.write(`${m}\n`);
 const started = performance.now();
@@ -129,6 +133,25 @@ async function main(): Promise<void> {
     const events = args.events ?? (quick ? '200000' : '10000000');
     header(`search over ${Number(events).toLocaleString()} events`);
     result.search = await subBench('search', 'bench/search.bench.ts', ['--events', events]);
+  }
+
+  if (only.has('soak')) {
+    const soakSeconds = Number(args['soak-seconds'] ?? (quick ? 120 : 3600));
+    const rate = Number(args.rate ?? 1000);
+    header(`soak: ${soakSeconds} s at ${rate} events/s`);
+    const system = await startSystem(REPO_ROOT, kafkaBrokers, esUrl, (m) => say(`  ${m}`));
+    const es = createElasticsearch(esUrl);
+    try {
+      const soak = await runSoak({ system, engines, seconds: soakSeconds, rate, sampleEverySeconds: quick ? 5 : 30, say });
+      say('  waiting for the rules service and the indexer to catch up');
+      const t0 = performance.now();
+      const caughtUp = await settle({ system, es }, { judged: 0, indexed: 0 }, soak.accepted, t0);
+      result.soak = { ...soak, caughtUpAfterSeconds: caughtUp };
+    } finally {
+      await system.stop();
+      await cleanup(kafkaBrokers, es, system.prefix);
+      await es.close();
+    }
   }
 
   result.loadAverageAtEnd = loadavg().map((x) => Math.round(x * 100) / 100);

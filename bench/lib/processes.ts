@@ -80,6 +80,17 @@ export function childrenMatching(pid: number, pattern: RegExp): Array<{ pid: num
   return out;
 }
 
+/** Resident set size (MiB) and cumulative CPU seconds of each watched tree right now. */
+export function snapshotProcesses(watched: Watched[]): Array<{ name: string; rssMiB: number; cpuSeconds: number; alive: boolean }> {
+  const stats = allStats();
+  return watched.map((w) => {
+    const pids = w.alone ? [w.pid].filter((x) => stats.has(x)) : treeOf(w.pid, stats);
+    const ticks = pids.reduce((n, p) => n + stats.get(p)!.ticks, 0);
+    const pages = pids.reduce((n, p) => n + stats.get(p)!.rssPages, 0);
+    return { name: w.name, rssMiB: Math.round((pages * 4096) / 2 ** 20), cpuSeconds: ticks / TICKS_PER_SECOND, alive: pids.length > 0 };
+  });
+}
+
 /**
  * Samples the watched trees every `intervalMs` until `stop()`; `stop()` returns per-name figures for the window.
  * Cheap enough (one /proc scan a second) not to disturb what it measures.

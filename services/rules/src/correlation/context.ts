@@ -22,15 +22,32 @@ export function distinctEvents(list: readonly StoredSighting[]): StoredSighting[
 }
 
 /**
- * The earliest window of length `windowMs` that contains `s` and in which `qualifies` holds, or undefined.
+ * The earliest window of length `windowMs` that contains `s` and holds at least `need` distinct `keyOf`
+ * values (checkpoints for a corridor transit, events for repeat positives), or undefined.
  * Anchoring at the earliest qualifying start keeps the hit id stable while later sightings extend it.
+ * `candidates` are sorted by time. One sliding pass: a vehicle sighted thousands of times in the window
+ * (a bus, or a terminal flooding one plate) costs linear time, not cubic.
  */
-export function qualifyingWindow(candidates: readonly StoredSighting[], s: StoredSighting, windowMs: number, qualifies: (win: StoredSighting[]) => boolean): StoredSighting[] | undefined {
-  for (const start of candidates) {
+export function qualifyingWindow(candidates: readonly StoredSighting[], s: StoredSighting, windowMs: number, need: number, keyOf: (x: StoredSighting) => string): StoredSighting[] | undefined {
+  const counts = new Map<string, number>();
+  const add = (x: StoredSighting) => counts.set(keyOf(x), (counts.get(keyOf(x)) ?? 0) + 1);
+  const remove = (x: StoredSighting) => {
+    const k = keyOf(x);
+    const n = counts.get(k)! - 1;
+    if (n === 0) counts.delete(k);
+    else counts.set(k, n);
+  };
+  let i = 0;
+  while (i < candidates.length && candidates[i]!.ms < s.ms - windowMs) i++;
+  let j = i; // the window is candidates[i, j): every candidate from the start's time to start + windowMs
+  for (; i < candidates.length; i++) {
+    const start = candidates[i]!;
     if (start.ms > s.ms) break;
-    if (start.ms < s.ms - windowMs) continue;
-    const win = candidates.filter((x) => x.ms >= start.ms && x.ms <= start.ms + windowMs);
-    if (qualifies(win)) return win;
+    // A later start in a run of equal times sees a subset of what the first one saw, so it cannot qualify
+    // where that one did not: the same answer as checking every start's full window.
+    while (j < candidates.length && candidates[j]!.ms <= start.ms + windowMs) add(candidates[j++]!);
+    if (counts.size >= need) return candidates.slice(i, j);
+    remove(start);
   }
   return undefined;
 }

@@ -15,7 +15,7 @@ export const corridorTransit: SightingEvaluator = (s, ks, rule, ctx) => {
     if (!corridor) return [];
     const on = new Set(corridor.checkpointIds);
     const candidates = ks.sightings.filter((x) => on.has(x.checkpointId) && Math.abs(x.ms - s.ms) <= windowMs);
-    const win = qualifyingWindow(candidates, s, windowMs, (w) => new Set(w.map((x) => x.checkpointId)).size >= need);
+    const win = qualifyingWindow(candidates, s, windowMs, need, (x) => x.checkpointId);
     if (!win) return [];
     const first = win[0]!;
     const route = [...new Set(win.map((x) => x.checkpointId))];

@@ -8,7 +8,7 @@ export const repeatPositive: SightingEvaluator = (s, ks, rule) => {
   const windowMs = numParam(rule, 'repeatWindowDays', 30) * DAY_MS;
   const need = Math.max(2, numParam(rule, 'repeatMinCount', 2));
   const positives = distinctEvents(ks.sightings.filter((x) => x.type === 'drug_test' && x.positive && x.role === 'subject' && Math.abs(x.ms - s.ms) <= windowMs));
-  const win = qualifyingWindow(positives, s, windowMs, (w) => w.length >= need);
+  const win = qualifyingWindow(positives, s, windowMs, need, (x) => x.eventId);
   if (!win) return [];
   const first = win[0]!;
   const days = Math.round(windowMs / DAY_MS);
