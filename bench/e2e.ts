@@ -44,7 +44,7 @@ export interface E2EResult {
   timeToAlert: { p50Ms: number; p95Ms: number; p99Ms: number; maxMs: number; alerts: number; planted: number; missing: number; rateEventsPerSec: number; achievedRate: number; sendToAlert: ReturnType<typeof percentiles>; samples: number[] };
   timeToSearchableMs: ReturnType<typeof percentiles>;
   /** The rules stages during the time-to-alert phase, from the service's own histograms (milliseconds). */
-  rulesStages: { transactionMs: Record<string, HistogramSummary>; commitAgeMs: Record<string, HistogramSummary>; recordsPerTransaction: Record<string, HistogramSummary> };
+  rulesStages: { transactionMs: Record<string, HistogramSummary>; stepMs: Record<string, HistogramSummary>; commitAgeMs: Record<string, HistogramSummary>; recordsPerTransaction: Record<string, HistogramSummary> };
 }
 
 const agent = new Agent({ keepAlive: true, maxSockets: 128 });
@@ -293,9 +293,10 @@ export async function runE2E(o: E2EOptions): Promise<E2EResult> {
   const alert = await timeToAlert(o, officers, fugitive, commander);
   o.phase?.('timeToAlert', 'end');
   const after = await scrape();
-  const h = (name: string, scale: number) => diffHistogram(parseHistogram(before, name, 'stage'), parseHistogram(after, name, 'stage'), scale);
-  const rulesStages = { transactionMs: h('rules_transaction_seconds', 1000), commitAgeMs: h('rules_commit_age_seconds', 1000), recordsPerTransaction: h('rules_transaction_records', 1) };
-  o.say(`  rules judge stage: ${rulesStages.transactionMs.judge?.count ?? 0} transactions, mean ${rulesStages.transactionMs.judge?.mean} ms, ${rulesStages.recordsPerTransaction.judge?.mean} events each, oldest event ${rulesStages.commitAgeMs.judge?.mean} ms old at commit (mean)`);
+  const h = (name: string, scale: number, labels: string[] = ['stage']) => diffHistogram(parseHistogram(before, name, labels), parseHistogram(after, name, labels), scale);
+  const rulesStages = { transactionMs: h('rules_transaction_seconds', 1000), stepMs: h('rules_transaction_step_seconds', 1000, ['stage', 'step']), commitAgeMs: h('rules_commit_age_seconds', 1000), recordsPerTransaction: h('rules_transaction_records', 1) };
+  const steps = ['begin', 'send', 'offsets', 'commit'].map((st) => `${st} ${rulesStages.stepMs[`judge/${st}`]?.mean ?? '?'}`).join(', ');
+  o.say(`  rules judge stage: ${rulesStages.transactionMs.judge?.count ?? 0} transactions, mean ${rulesStages.transactionMs.judge?.mean} ms, ${rulesStages.recordsPerTransaction.judge?.mean} events each, oldest event ${rulesStages.commitAgeMs.judge?.mean} ms old at commit (mean); steps (mean ms): ${steps}`);
 
   o.say(`time-to-searchable: ${o.searchSamples} events, one at a time`);
   const searchable = await timeToSearchable(o, officers, investigator);

@@ -7,7 +7,7 @@ export interface HistogramSnapshot {
   [label: string]: { buckets: Map<number, number>; sum: number; count: number };
 }
 
-export function parseHistogram(text: string, name: string, label: string): HistogramSnapshot {
+export function parseHistogram(text: string, name: string, label: string | string[]): HistogramSnapshot {
   const out: HistogramSnapshot = {};
   const get = (l: string) => (out[l] ??= { buckets: new Map(), sum: 0, count: 0 });
   for (const line of text.split('\n')) {
@@ -15,8 +15,9 @@ export function parseHistogram(text: string, name: string, label: string): Histo
     const m = line.match(/^(\w+)\{([^}]*)\}\s+(\S+)/);
     if (!m) continue;
     const labels = Object.fromEntries([...m[2]!.matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
-    const key = labels[label];
-    if (key === undefined) continue;
+    const parts = (Array.isArray(label) ? label : [label]).map((l) => labels[l]);
+    if (parts.some((x) => x === undefined)) continue;
+    const key = parts.join('/');
     const v = Number(m[3]);
     if (m[1] === `${name}_bucket`) get(key).buckets.set(labels.le === '+Inf' ? Infinity : Number(labels.le), v);
     else if (m[1] === `${name}_sum`) get(key).sum = v;

@@ -56,7 +56,7 @@ export function createTransactionalStage(deps: {
   partitionsConcurrently?: number;
   /** Told of each committed transaction: how long it took, how many input records and partitions it covered,
    * and the age of its oldest input record (append time → commit), i.e. what this stage adds to an alert. */
-  observe?: (t: { transactionMs: number; records: number; partitions: number; oldestAgeMs: number }) => void;
+  observe?: (t: { transactionMs: number; steps: { begin: number; send: number; offsets: number; commit: number }; records: number; partitions: number; oldestAgeMs: number }) => void;
   logic: StageLogic;
 }): TransactionalStage {
   const log = deps.logger.child({ component: 'stage', groupId: deps.groupId });
@@ -122,24 +122,36 @@ export function createTransactionalStage(deps: {
   let committing = false;
   const runTransaction = async (group: Pending[]) => {
     const t0 = performance.now();
+    const steps = { begin: 0, send: 0, offsets: 0, commit: 0 };
+    let mark = t0;
+    const step = (k: keyof typeof steps) => {
+      const now = performance.now();
+      steps[k] = now - mark;
+      mark = now;
+    };
     const txn = await producer!.transaction();
+    step('begin');
     try {
       const byTopic = new Map<string, Message[]>();
       for (const g of group) for (const t of g.outputs) byTopic.set(t.topic, [...(byTopic.get(t.topic) ?? []), ...t.messages]);
       const topicMessages = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
       if (topicMessages.length) await txn.sendBatch({ topicMessages, acks: -1 });
+      step('send');
       // kafkajs does not retry AddOffsetsToTxn. When it opens the transaction (a chunk with no outputs), the
       // coordinator answers CONCURRENT_TRANSACTIONS until the previous commit's markers are written; retrying
       // briefly here beats aborting and replaying the chunk.
       const offsets = { consumerGroupId: deps.groupId, topics: [{ topic: deps.topic, partitions: group.map((g) => ({ partition: g.partition, offset: g.nextOffset })) }] };
       await retry(() => txn.sendOffsets(offsets), { attempts: 40, initialMs: 2, maxMs: 200, retriable: isConcurrentTransactions });
+      step('offsets');
       await txn.commit();
+      step('commit');
     } catch (err) {
       await txn.abort().catch(() => undefined);
       throw err;
     }
     deps.observe?.({
       transactionMs: performance.now() - t0,
+      steps,
       records: group.reduce((n, g) => n + g.records, 0),
       partitions: group.length,
       oldestAgeMs: Date.now() - Math.min(...group.map((g) => g.oldestTimestamp)),
