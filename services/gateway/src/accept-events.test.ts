@@ -33,6 +33,7 @@ function fakes(opts: { fail?: boolean; delayMs?: number } = {}) {
     start: async () => undefined,
     stop: async () => undefined,
     isCaughtUp: () => true,
+    resync: () => undefined,
     size: () => known.size,
   };
   return { sent, publisher, index };

@@ -109,7 +109,12 @@ export function createEventIntake<E extends ValidEvent>(deps: {
               // Unknown here may mean not yet read (the index is catching up after losing the brokers): taking it
               // for new could write a second copy of another instance's event. Known ids were answered above.
               if (!deps.index.isCaughtUp()) throw new AppError('kafka_unavailable', 'Reconnecting to the event log; nothing was accepted. Retry with the same eventId.', { retryAfterSeconds: 2 });
-              await deps.publisher.publish(claimed.map((s) => ({ eventId: s.e.eventId, checkpointId: s.e.checkpointId, bodyHash: s.hash, value: JSON.stringify(s.e) })));
+              await deps.publisher.publish(claimed.map((s) => ({ eventId: s.e.eventId, checkpointId: s.e.checkpointId, bodyHash: s.hash, value: JSON.stringify(s.e) }))).catch((err: unknown) => {
+                // Unanswered is not unwritten: the broker may have appended them. The terminal's retry must find
+                // them in the index, so it re-reads the log's end before taking any unknown id for new again.
+                deps.index.resync();
+                throw err;
+              });
               for (const s of claimed) {
                 deps.index.record(s.e.eventId, s.hash);
                 results[s.i] = { eventId: s.e.eventId, status: 'accepted' };

@@ -10,8 +10,14 @@ export interface IdempotencyIndex {
   record(eventId: string, bodyHash: string): void;
   /** Reads the window of the events topic; resolves when caught up to the end as of start. */
   start(): Promise<void>;
-  /** False until start has read the window, and again from a consumer crash until it has read the log's end as of its rejoin. */
+  /** False until start has read the window, and after `resync()` until the log's end as of then has been read. */
   isCaughtUp(): boolean;
+  /**
+   * The log may hold events this instance has not read: a send failed without an answer (the broker may
+   * have written it), or the tailing consumer crashed. Until the log's end, as of after this call, has been
+   * read, `isCaughtUp()` is false and unknown ids must not be taken for new ones.
+   */
+  resync(): void;
   size(): number;
   stop(): Promise<void>;
 }
@@ -29,7 +35,21 @@ export function createIdempotencyIndex(deps: { kafka: Kafka; topic: string; wind
   const seen = new Map<string, { hash: string; at: number }>();
   let consumer: Consumer | undefined;
   let caughtUp = false;
+  let stopped = false;
   let sweeper: NodeJS.Timeout | undefined;
+  // Next offset to read per partition. kafkajs restarts a crashed consumer (e.g. after the brokers were
+  // away) as a new group member with no committed offsets, i.e. at the log's end: every event written
+  // between the crash and the rejoin, such as another instance's accepts right after an outage, would be
+  // missing here and accepted a second time. So every join resumes where this instance left off.
+  const next = new Map<number, string>();
+  // Partition → last offset that must be consumed before this instance may answer "new event".
+  let remaining = new Map<number, bigint>();
+  // Set from resync() until the log's end has been fetched again.
+  let endPending = true;
+  let generation = 0;
+  let syncing = false;
+  let resolveFirst!: () => void;
+  const first = new Promise<void>((r) => (resolveFirst = r));
 
   const put = (eventId: string, hash: string, at: number) => {
     if (!seen.has(eventId)) seen.set(eventId, { hash, at });
@@ -41,11 +61,60 @@ export function createIdempotencyIndex(deps: { kafka: Kafka; topic: string; wind
       seen.delete(id);
     }
   };
+  const mustReach = (highs: Array<{ partition: number; high: string }>) => {
+    remaining = new Map();
+    for (const e of highs) if (BigInt(e.high) > BigInt(next.get(e.partition) ?? e.high)) remaining.set(e.partition, BigInt(e.high) - 1n);
+  };
+  const markCaughtUp = () => {
+    if (caughtUp || endPending || remaining.size > 0) return;
+    caughtUp = true;
+    log.info({ events: seen.size }, 'idempotency index caught up');
+    resolveFirst();
+  };
+  const fetchEnds = async () => {
+    const admin = deps.kafka.admin();
+    try {
+      await admin.connect();
+      return await admin.fetchTopicOffsets(deps.topic);
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  };
+  // Fetches the log's end until it succeeds, again if another resync() came meanwhile (its unanswered write
+  // may be later than the end just read).
+  const syncLoop = async () => {
+    syncing = true;
+    try {
+      while (!stopped) {
+        const gen = generation;
+        try {
+          const highs = await fetchEnds();
+          if (gen !== generation) continue;
+          mustReach(highs);
+          endPending = false;
+          markCaughtUp();
+          return;
+        } catch (err) {
+          log.warn({ err }, 'cannot read the end of the events log yet; unknown events are refused meanwhile');
+          await new Promise((r) => setTimeout(r, 1_000));
+        }
+      }
+    } finally {
+      syncing = false;
+    }
+  };
+  const resync = () => {
+    generation++;
+    caughtUp = false;
+    endPending = true;
+    if (!syncing) void syncLoop();
+  };
 
   return {
     lookup: (id) => seen.get(id)?.hash,
     record: (id, hash) => put(id, hash, Date.now()),
     isCaughtUp: () => caughtUp,
+    resync,
     size: () => seen.size,
     async start() {
       const admin = deps.kafka.admin();
@@ -54,56 +123,18 @@ export function createIdempotencyIndex(deps: { kafka: Kafka; topic: string; wind
       const [byTime, ends] = await retry(() => Promise.all([admin.fetchTopicOffsetsByTimestamp(deps.topic, since), admin.fetchTopicOffsets(deps.topic)]));
       await admin.disconnect();
       // A partition with nothing newer than `since` answers -1: start at its end.
-      const starts = byTime.map((s) => ({ partition: s.partition, offset: s.offset === '-1' ? (ends.find((e) => e.partition === s.partition)?.high ?? '0') : s.offset }));
-      // Next offset to read per partition. kafkajs restarts a crashed consumer (e.g. after the brokers were
-      // away) as a new group member with no committed offsets, i.e. at the log's end: every event written
-      // between the crash and the rejoin, such as another instance's accepts right after an outage, would be
-      // missing here and accepted a second time. So every join resumes where this instance left off.
-      const next = new Map(starts.map((s) => [s.partition, s.offset]));
-      // Partition → offset that must be consumed before this instance may answer "new event" again.
-      let remaining = new Map<number, bigint>();
-      const mustReach = (highs: Array<{ partition: number; high: string }>) => {
-        remaining = new Map();
-        for (const e of highs) if (BigInt(e.high) > BigInt(next.get(e.partition) ?? e.high)) remaining.set(e.partition, BigInt(e.high) - 1n);
-      };
+      for (const s of byTime) next.set(s.partition, s.offset === '-1' ? (ends.find((e) => e.partition === s.partition)?.high ?? '0') : s.offset);
       mustReach(ends);
-      let resolveCaughtUp!: () => void;
-      const done = new Promise<void>((r) => (resolveCaughtUp = r));
-      let stale = false;
-      const markCaughtUp = () => {
-        if (!caughtUp && !stale && remaining.size === 0) {
-          caughtUp = true;
-          log.info({ events: seen.size }, 'idempotency index caught up');
-          resolveCaughtUp();
-        }
-      };
-      // After a crash the index is behind by however long the consumer was away: the log's end as of the
-      // rejoin must be read again before an unknown id can be taken for a new event.
-      const catchUpAfterRejoin = async () => {
-        const a = deps.kafka.admin();
-        try {
-          await a.connect();
-          const highs = await retry(() => a.fetchTopicOffsets(deps.topic));
-          mustReach(highs);
-          stale = false;
-          markCaughtUp();
-        } catch (err) {
-          log.warn({ err }, 'could not read the log end after a rejoin; the next rejoin tries again');
-        } finally {
-          await a.disconnect().catch(() => undefined);
-        }
-      };
+      endPending = false;
 
       const c = deps.kafka.consumer({ groupId: `gateway-idempotency-${randomUUID()}`, maxWaitTimeInMs: 100, sessionTimeout: 30_000 });
       consumer = c;
       c.on(c.events.CRASH, (e) => {
-        caughtUp = false;
-        stale = true;
         log.warn({ err: e.payload.error, restart: e.payload.restart }, 'idempotency index consumer crashed; refusing new events until it has caught up again');
+        resync();
       });
       c.on(c.events.GROUP_JOIN, () => {
         for (const [partition, offset] of next) c.seek({ topic: deps.topic, partition, offset });
-        if (stale) void catchUpAfterRejoin();
       });
       await c.connect();
       await c.subscribe({ topic: deps.topic, fromBeginning: false });
@@ -121,13 +152,14 @@ export function createIdempotencyIndex(deps: { kafka: Kafka; topic: string; wind
           markCaughtUp();
         },
       });
-      for (const s of starts) c.seek({ topic: deps.topic, partition: s.partition, offset: s.offset });
+      for (const [partition, offset] of next) c.seek({ topic: deps.topic, partition, offset });
       markCaughtUp();
       sweeper = setInterval(sweep, 60_000);
       sweeper.unref();
-      await done;
+      await first;
     },
     async stop() {
+      stopped = true;
       if (sweeper) clearInterval(sweeper);
       await consumer?.disconnect();
     },
