@@ -135,4 +135,47 @@ describe('gateway while its Kafka broker is killed and restarted', () => {
       await Promise.all([a.stop(), b.stop()]);
     }
   }, 300_000);
+  it('answers 503 while the broker hangs, and a terminal retrying an event the broker wrote after all is told duplicate, not written twice', async () => {
+    const { gateway, officerToken } = gatewayFor(ns);
+    await gateway.start();
+    const headers = { authorization: `Bearer ${officerToken}` };
+    const post = (events: Json[]) =>
+      events.length === 1
+        ? gateway.app.inject({ method: 'POST', url: '/api/v1/events', headers, payload: events[0] })
+        : gateway.app.inject({ method: 'POST', url: '/api/v1/events/batch', headers, payload: { events } });
+    try {
+      expect((await post([inspection()])).statusCode).toBe(202);
+      await stack!.freeze('kafka-1');
+      // Sent while the broker is frozen: its socket takes the produce request, nobody answers it.
+      const requests = [[inspection()], [seizure()], Array.from({ length: 10 }, () => inspection()), [inspection()]];
+      const answers = await Promise.all(requests.map((events) => post(events)));
+      await stack!.thaw('kafka-1');
+      for (const r of answers) {
+        expect(r.statusCode).toBe(503);
+        expect(r.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(r.json()).toMatchObject({ code: 'kafka_unavailable', retriable: true });
+        expect(Number(r.headers['retry-after'])).toBeGreaterThan(0);
+      }
+      const ids = requests.flat().map((e) => String(e.eventId));
+      // The terminal retries each refused request with the same body until it gets an answer that is not 503.
+      const retried = [];
+      for (const events of requests) {
+        retried.push(await eventually('a final answer to the retry', async () => {
+          const r = await post(events);
+          return r.statusCode === 503 ? undefined : r;
+        }, 60_000, 1_000));
+      }
+      expect(retried.map((r) => r.statusCode).filter((c) => c !== 200 && c !== 202)).toEqual([]);
+      const onTopic = new Map<string, number>();
+      for (const m of await readAll(ns, ns.topics.events, ids.length, 20_000)) onTopic.set(m.headers['event-id']!, (onTopic.get(m.headers['event-id']!) ?? 0) + 1);
+      expect(ids.filter((id) => onTopic.get(id) !== 1)).toEqual([]);
+      const duplicates = retried.reduce((n, r) => n + (r.json<Json>().status === 'duplicate' ? 1 : Number(r.json<Json>().duplicate ?? 0)), 0);
+      // The point of this case: the first send sat in the frozen broker's socket and was appended on SIGCONT,
+      // after its terminal had been told 503. Its retry is the one that must be answered duplicate.
+      expect(duplicates).toBeGreaterThanOrEqual(1);
+      process.stderr.write(`[kafka-outage] broker frozen: ${ids.length} events refused, ${duplicates} of them written anyway and answered duplicate on retry; each on the topic once\n`);
+    } finally {
+      await gateway.stop();
+    }
+  }, 180_000);
 });

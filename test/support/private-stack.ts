@@ -17,6 +17,9 @@ export interface PrivateStack {
   esUrl: string;
   /** kill -9 of the engine's process group, as a crash would. */
   kill(engine: EngineName): Promise<void>;
+  /** SIGSTOP / SIGCONT: the engine hangs (a long GC pause, a stuck disk) with its sockets open, then resumes. */
+  freeze(engine: EngineName): Promise<void>;
+  thaw(engine: EngineName): Promise<void>;
   /** Starts the engine (on its existing data) and waits until it is healthy. */
   start(engine: EngineName): Promise<void>;
   isRunning(engine: EngineName): Promise<boolean>;
@@ -66,17 +69,26 @@ export async function startPrivateStack(o: PrivateStackOptions): Promise<Private
   };
   process.once('exit', killOnExit);
 
+  const signal = async (engine: EngineName, sig: NodeJS.Signals) => {
+    const pid = (await stackStatus(opts)).engines.find((e) => e.name === engine && e.running)?.pid;
+    if (pid == null) throw new Error(`${engine} of ${root} is not running`);
+    signalGroup(pid, sig);
+  };
   const stack: PrivateStack = {
     root,
     kafkaBrokers: [`127.0.0.1:${o.kafkaPort}`],
     esUrl: `http://127.0.0.1:${o.esPort}`,
     kill: (engine) => killEngine(engine, opts),
+    freeze: (engine) => signal(engine, 'SIGSTOP'),
+    thaw: (engine) => signal(engine, 'SIGCONT'),
     start: (engine) => startEngine(engine, opts),
     async isRunning(engine) {
       const s = await stackStatus(opts);
       return s.engines.find((e) => e.name === engine)?.running ?? false;
     },
     async stop() {
+      // A frozen engine would sit out SIGTERM's whole grace period.
+      for (const e of (await stackStatus(opts)).engines) if (e.running && e.pid != null) signalGroup(e.pid, 'SIGCONT');
       await stopStack(opts);
       process.removeListener('exit', killOnExit);
     },
