@@ -59,6 +59,7 @@ export function buildIndexer(config: IndexerConfig, deps: { logger: Logger; kafk
     },
     prepare,
     maxDocs: config.INDEXER_BULK_MAX_DOCS,
+    maxInFlight: config.INDEXER_BULKS_IN_FLIGHT,
     lingerMs: config.INDEXER_LINGER_MS,
     logger: log,
     onBulk: (s) => {

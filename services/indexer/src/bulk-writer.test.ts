@@ -21,6 +21,30 @@ describe('bulk writer', () => {
     expect(b).toEqual([{ result: 'indexed' }]);
   });
 
+  it('keeps two bulks in flight while a backlog waits, one when it does not', async () => {
+    let active = 0;
+    let peak = 0;
+    const sizes: number[] = [];
+    const send: BulkSend = async (ops) => {
+      active++;
+      peak = Math.max(peak, active);
+      sizes.push(ops.length / 2);
+      await new Promise((r) => setTimeout(r, 20));
+      active--;
+      return idsOf(ops).map(() => ({ status: 201 }));
+    };
+    const w = createBulkWriter({ send, prepare: async () => undefined, logger, maxDocs: 10, maxInFlight: 2, lingerMs: 1 });
+    const out = await w.write(Array.from({ length: 35 }, (_, i) => op(`e${i}`)));
+    expect(out).toHaveLength(35);
+    expect(out.every((o) => o.result === 'indexed')).toBe(true);
+    expect(peak).toBe(2);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(35);
+
+    peak = 0;
+    await w.write([op('alone')]);
+    expect(peak).toBe(1);
+  });
+
   it('retries while Elasticsearch is unreachable and only then reports the documents done', async () => {
     let attempts = 0;
     let prepared = 0;

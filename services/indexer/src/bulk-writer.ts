@@ -64,6 +64,8 @@ export function createBulkWriter(deps: {
   /** Runs before the first bulk (index templates must exist before the first document). */
   prepare: () => Promise<void>;
   maxDocs?: number;
+  /** Bulk requests in flight at once when work is queued (Elasticsearch indexes them on separate threads). */
+  maxInFlight?: number;
   lingerMs?: number;
   backoff?: { initialMs: number; maxMs: number };
   logger: Logger;
@@ -73,10 +75,12 @@ export function createBulkWriter(deps: {
   const maxDocs = deps.maxDocs ?? 5_000;
   const lingerMs = deps.lingerMs ?? 5;
   const backoff = deps.backoff ?? { initialMs: 200, maxMs: 5_000 };
+  const maxInFlight = deps.maxInFlight ?? 2;
   let queue: Item[] = [];
-  let running = false;
+  /** Loops sending bulks; a second one starts only while a full bulk's worth more is waiting. */
+  let lanes = 0;
   let closed = false;
-  let prepared = false;
+  let preparing: Promise<void> | undefined;
   let healthy = true;
   let delay = backoff.initialMs;
 
@@ -104,10 +108,12 @@ export function createBulkWriter(deps: {
       if (!take.length) continue;
       const t0 = performance.now();
       try {
-        if (!prepared) {
-          await deps.prepare();
-          prepared = true;
-        }
+        preparing ??= deps.prepare().catch((err: unknown) => {
+          preparing = undefined;
+          throw err;
+        });
+        await preparing;
+        more();
         const items = await deps.send(take.flatMap((i) => [i.op.action, i.op.doc]));
         if (items.length !== take.length) throw new Error(`bulk answered ${items.length} items for ${take.length} operations`);
         const retry: Item[] = [];
@@ -133,7 +139,14 @@ export function createBulkWriter(deps: {
         await failed(take, err);
       }
     }
-    running = false;
+    lanes--;
+  };
+  /** Starts a lane when none runs, or another while more than a bulk's worth is still waiting. */
+  const more = () => {
+    while (!closed && queue.length && lanes < maxInFlight && (lanes === 0 || queue.length >= maxDocs)) {
+      lanes++;
+      void loop();
+    }
   };
 
   return {
@@ -147,10 +160,7 @@ export function createBulkWriter(deps: {
           reject(new Error('write abandoned'));
         }, { once: true });
         ops.forEach((op, index) => queue.push({ op, sub, index }));
-        if (!running) {
-          running = true;
-          void loop();
-        }
+        more();
       });
     },
     isHealthy: () => healthy,

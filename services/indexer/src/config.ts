@@ -14,6 +14,8 @@ export const IndexerEnv = z.object({
   /** Partitions processed at once; their batches are coalesced into one bulk request. */
   INDEXER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(6),
   INDEXER_BULK_MAX_DOCS: z.coerce.number().int().min(1).max(50_000).default(5_000),
+  /** Bulk requests in flight while a backlog waits (each takes one of Elasticsearch's write threads). */
+  INDEXER_BULKS_IN_FLIGHT: z.coerce.number().int().min(1).max(16).default(2),
   INDEXER_LINGER_MS: z.coerce.number().int().min(0).max(1_000).default(5),
   ES_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(30_000),
 });
