@@ -10,6 +10,7 @@ export const TOPICS = {
   watchlist: 'watchlist.v1',
   rules: 'rules.v1',
   audit: 'audit.v1',
+  access: 'access.v1',
   deadLetters: 'dead-letters.v1',
 } as const;
 
@@ -28,6 +29,8 @@ const TOPIC_CONFIG: Record<TopicKey, Record<string, string>> = {
   watchlist: { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': '60000' },
   rules: { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': '60000' },
   audit: { 'cleanup.policy': 'delete', 'retention.ms': String(3650 * DAY_MS) },
+  // Accounts, grants and token revocations (docs/SECURITY.md): compacted, read whole by gateway and console.
+  access: { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': '60000' },
   deadLetters: { 'cleanup.policy': 'delete', 'retention.ms': String(30 * DAY_MS) },
 };
 

@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { TOPICS, type TopicKey } from '../infra/topics';
 import {
+  AccessRecordSchema,
   AuditRecordSchema,
   CheckpointReferenceSchema,
   DeadLetterSchema,
@@ -74,6 +75,7 @@ const MESSAGES = {
   watchlistEntry: { name: 'watchlistEntry', title: 'Watchlist entry', summary: 'The current state of an entry; a record with a null value (tombstone) deletes it.', schema: WatchlistEntrySchema },
   rule: { name: 'rule', title: 'Rule definition', summary: 'The current definition of a rule.', schema: TypedRuleSchema },
   auditRecord: { name: 'auditRecord', title: 'Audit record', summary: 'Who searched whom, who changed what; hash-chained per writing instance.', schema: AuditRecordSchema, headers: z.object({ 'chain-id': z.string().max(80), seq: z.string().max(20).regex(/^\d+$/) }) },
+  accessRecord: { name: 'accessRecord', title: 'Access record', summary: 'An account (scrypt hash), a cross-jurisdiction grant or a token revocation; the latest record per key is the state.', schema: AccessRecordSchema },
   deadLetter: { name: 'deadLetter', title: 'Dead letter', summary: 'A record a consumer could not process, with the reason.', schema: DeadLetterSchema },
 } satisfies Record<string, MessageDoc>;
 
@@ -87,6 +89,7 @@ const TOPIC_DOCS: Record<TopicKey, TopicDoc> = {
   watchlist: { title: 'Watchlist', description: 'Watchlist entries, compacted; a tombstone (null value) deletes an entry.', key: 'entryId', cleanup: 'compact', messages: [MESSAGES.watchlistEntry], producers: ['console'], consumers: ['rules', 'console'] },
   rules: { title: 'Rules', description: 'Rule definitions, compacted.', key: 'ruleId', cleanup: 'compact', messages: [MESSAGES.rule], producers: ['console', 'rules'], consumers: ['rules', 'console'] },
   audit: { title: 'Audit', description: 'Hash-chained audit records.', key: 'actor', cleanup: 'delete', retentionDays: 3650, messages: [MESSAGES.auditRecord], producers: ['console'], consumers: ['indexer'] },
+  access: { title: 'Access', description: 'Accounts, cross-jurisdiction grants and token revocations (docs/SECURITY.md), compacted; every gateway and console instance reads it whole.', key: '`account:<username>`, `grant:<grantId>`, `revocation:token:<jti>`, `revocation:user:<username>`', cleanup: 'compact', messages: [MESSAGES.accessRecord], producers: ['console'], consumers: ['gateway', 'console'] },
   deadLetters: { title: 'Dead letters', description: 'Records a consumer could not process.', key: 'source topic', cleanup: 'delete', retentionDays: 30, messages: [MESSAGES.deadLetter], producers: ['gateway', 'rules', 'indexer', 'console'], consumers: [] },
 };
 

@@ -44,13 +44,25 @@ function persistentSecret(): string {
 
 async function demoAccounts(): Promise<DemoUser[]> {
   const credsFile = join(REPO_ROOT, 'demo-credentials.json');
-  const accountsFile = join(local, 'accounts.json');
+  // Demo accounts live apart from real ones (and are flagged `demo`), so a later DEMO=false start never loads them.
+  const accountsFile = join(local, 'demo-accounts.json');
   if (existsSync(credsFile) && existsSync(accountsFile)) return (JSON.parse(readFileSync(credsFile, 'utf8')) as { users: DemoUser[] }).users;
   const ref = JSON.parse(readFileSync(join(REPO_ROOT, 'infra/demo/checkpoints.json'), 'utf8')) as { checkpoints: Array<{ checkpointId: string; jurisdiction: string }> };
   const { users, accounts } = await createDemoAccounts(ref.checkpoints.map((c) => ({ checkpointId: c.checkpointId, jurisdiction: c.jurisdiction })));
   await writeAccountsFile(accountsFile, accounts);
   writeFileSync(credsFile, JSON.stringify({ users }, null, 2), { mode: 0o600 });
   return users;
+}
+
+/** Before demo accounts were flagged, `npm start` wrote them to .local/accounts.json: refuse to serve those outside demo mode. */
+function refuseLeftoverDemoAccounts(accountsFile: string): void {
+  const credsFile = join(REPO_ROOT, 'demo-credentials.json');
+  if (!existsSync(accountsFile) || !existsSync(credsFile)) return;
+  const demoNames = new Set((JSON.parse(readFileSync(credsFile, 'utf8')) as { users: DemoUser[] }).users.map((u) => u.username));
+  const names = ((JSON.parse(readFileSync(accountsFile, 'utf8')) as { accounts?: Array<{ username: string }> }).accounts ?? []).map((a) => a.username);
+  if (names.length > 0 && names.every((n) => demoNames.has(n))) {
+    throw new Error(`${accountsFile} holds only the demo accounts of an earlier demo run; outside demo mode remove it and create real accounts (npx tsx scripts/accounts-cli.ts init-file …)`);
+  }
 }
 
 async function waitReady(name: string, port: number, child: ChildProcess): Promise<void> {
@@ -105,10 +117,11 @@ async function main(): Promise<void> {
     KAFKA_BROKERS: kafkaBrokers.join(','),
     ES_URL: esUrl,
     AUTH_SECRET: persistentSecret(),
-    ACCOUNTS_FILE: join(local, 'accounts.json'),
+    ACCOUNTS_FILE: demo ? join(local, 'demo-accounts.json') : (process.env.ACCOUNTS_FILE ?? join(local, 'accounts.json')),
     CHECKPOINTS_FILE: join(REPO_ROOT, 'infra/demo/checkpoints.json'),
     DEMO_MODE: demo ? 'true' : 'false',
   };
+  if (!demo) refuseLeftoverDemoAccounts(String(env.ACCOUNTS_FILE));
   const users = demo ? await demoAccounts() : [];
 
   const present = readdirSync(join(REPO_ROOT, 'services')).filter((s) => existsSync(join(REPO_ROOT, 'services', s, 'src/main.ts')));

@@ -11,6 +11,8 @@ export const Account = z.object({
   jurisdiction: z.string().regex(/^\d{6}$/),
   checkpointId: z.string().max(40).optional(),
   disabled: z.boolean().default(false),
+  /** Made by `npm start` in demo mode; never loaded outside demo mode (the passwords are in demo-credentials.json). */
+  demo: z.boolean().optional(),
 });
 export type Account = z.infer<typeof Account>;
 const AccountsFile = z.object({ accounts: z.array(Account) });
@@ -20,6 +22,8 @@ export interface AccountStore {
   /** Constant work whether or not the user exists, so timing does not reveal usernames. */
   authenticate(username: string, password: string): Promise<Account | undefined>;
   list(): Account[];
+  /** Replaces (or adds) an account: changes made through the admin API, read back from `access.v1`. */
+  put(account: Account): void;
 }
 
 // Verified against when the user does not exist, to keep the timing of both answers the same.
@@ -35,15 +39,20 @@ export function createAccountStore(accounts: Account[]): AccountStore {
       return ok && acc && !acc.disabled ? acc : undefined;
     },
     list: () => [...byName.values()],
+    put: (a) => void byName.set(a.username, a),
   };
 }
 
-/** Reads `{accounts:[…]}` with hashed passwords; a missing file means no accounts (no default credentials). */
-export function loadAccountsFile(path: string): Account[] {
+/**
+ * Reads `{accounts:[…]}` with hashed passwords; a missing file means no accounts (no default credentials).
+ * Demo accounts (`demo: true`) are dropped unless `demoMode`, so a file left over from a demo run does not
+ * open a production start to passwords printed on a screen.
+ */
+export function loadAccountsFile(path: string, opts: { demoMode?: boolean } = {}): Account[] {
   if (!existsSync(path)) return [];
   const parsed = AccountsFile.safeParse(JSON.parse(readFileSync(path, 'utf8')));
   if (!parsed.success) throw new Error(`accounts file ${path} is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  return parsed.data.accounts;
+  return parsed.data.accounts.filter((a) => opts.demoMode === true || a.demo !== true);
 }
 
 export async function writeAccountsFile(path: string, accounts: Account[]): Promise<void> {
@@ -84,6 +93,7 @@ export async function createDemoAccounts(officerCheckpoints: Array<{ checkpointI
       jurisdiction: u.jurisdiction,
       ...(u.checkpointId ? { checkpointId: u.checkpointId } : {}),
       disabled: false,
+      demo: true,
     })),
   );
   return { users, accounts };

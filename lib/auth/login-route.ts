@@ -16,7 +16,8 @@ export interface LoginDeps {
   /** Failed logins allowed per username within `lockWindowMs` before it is locked for that long. */
   maxFailures?: number;
   lockWindowMs?: number;
-  onLogin?: (event: { username: string; ok: boolean; reason?: string; ip: string }) => void;
+  /** `jti` (successful logins) names the token, so an admin can revoke it (POST /api/v1/auth/revoke). */
+  onLogin?: (event: { username: string; ok: boolean; reason?: string; ip: string; jti?: string }) => void;
 }
 
 /** `POST /api/v1/auth/token`: username + password → short-lived bearer token, with lock-out on guessing. */
@@ -53,13 +54,13 @@ export function registerLoginRoute(app: FastifyInstance, deps: LoginDeps): void 
         throw new AppError('invalid_credentials');
       }
       failures.delete(body.username);
-      const { token, expiresAt } = deps.tokens.issue({
+      const { token, expiresAt, claims } = deps.tokens.issue({
         sub: account.username,
         role: account.role,
         jur: account.jurisdiction,
         ...(account.checkpointId ? { cp: account.checkpointId } : {}),
       });
-      deps.onLogin?.({ username: account.username, ok: true, ip: req.ip });
+      deps.onLogin?.({ username: account.username, ok: true, ip: req.ip, jti: claims.jti });
       return {
         token,
         expiresAt,

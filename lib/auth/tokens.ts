@@ -1,6 +1,7 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { AppError } from '../errors';
+import { createRevocationList, type RevocationList } from './revocations';
 
 export const ROLES = ['officer', 'commander', 'investigator', 'admin', 'auditor'] as const;
 export type Role = (typeof ROLES)[number];
@@ -13,7 +14,8 @@ export const Principal = z.object({
   /** Officers only: the one checkpoint they may submit for. */
   cp: z.string().max(40).optional(),
   jti: z.string(),
-  iat: z.number().int(),
+  /** Seconds with millisecond precision, so a revocation of a user's tokens spares a login right after it. */
+  iat: z.number(),
   exp: z.number().int(),
 });
 export type Principal = z.infer<typeof Principal>;
@@ -22,7 +24,12 @@ export interface TokenService {
   issue(p: Omit<Principal, 'jti' | 'iat' | 'exp'>): { token: string; expiresAt: string; claims: Principal };
   /** Throws `token_invalid` for anything but a well-signed, unexpired, unrevoked token. */
   verify(token: string): Principal;
+  /** Revokes one token in this process only; services share revocations through access-sync.ts. */
   revoke(jti: string, exp: number): void;
+  /** True when the token behind these claims was revoked since it was verified (for long-lived connections). */
+  isRevoked(p: Principal): boolean;
+  readonly revocations: RevocationList;
+  readonly ttlSeconds: number;
 }
 
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
@@ -32,18 +39,19 @@ const HEADER = b64({ alg: 'HS256', typ: 'JWT' });
  * HS256 JWTs shared by the gateway and the console (same secret). Short-lived by default; revoked
  * token ids are kept until they would have expired anyway.
  */
-export function createTokenService(opts: { secret: string; ttlSeconds?: number; now?: () => number }): TokenService {
+export function createTokenService(opts: { secret: string; ttlSeconds?: number; now?: () => number; revocations?: RevocationList }): TokenService {
   if (opts.secret.length < 32) throw new Error('AUTH_SECRET must be at least 32 characters');
   const key = Buffer.from(opts.secret);
   const ttl = opts.ttlSeconds ?? 8 * 3600;
-  const now = opts.now ?? (() => Math.floor(Date.now() / 1000));
-  const revoked = new Map<string, number>();
+  const now = opts.now ?? (() => Date.now() / 1000);
+  // Tokens of any service may be up to 7 days old (the TOKEN_TTL_SECONDS maximum); user cut-offs last that long.
+  const revocations = opts.revocations ?? createRevocationList({ maxTtlSeconds: 7 * 86400, now });
   const sign = (data: string) => createHmac('sha256', key).update(data).digest();
 
   return {
     issue(p) {
       const iat = now();
-      const claims: Principal = { ...p, jti: randomUUID(), iat, exp: iat + ttl };
+      const claims: Principal = { ...p, jti: randomUUID(), iat: Math.floor(iat * 1000) / 1000, exp: Math.floor(iat) + ttl };
       const body = `${HEADER}.${b64(claims)}`;
       return { token: `${body}.${sign(body).toString('base64url')}`, expiresAt: new Date(claims.exp * 1000).toISOString(), claims };
     },
@@ -62,13 +70,12 @@ export function createTokenService(opts: { secret: string; ttlSeconds?: number; 
       const claims = Principal.safeParse(raw);
       if (!claims.success) throw new AppError('token_invalid');
       if (claims.data.exp <= now()) throw new AppError('token_invalid', 'The token has expired; log in again');
-      if (revoked.has(claims.data.jti)) throw new AppError('token_invalid', 'The token was revoked');
+      if (revocations.isRevoked(claims.data)) throw new AppError('token_invalid', 'The token was revoked; log in again');
       return claims.data;
     },
-    revoke(jti, exp) {
-      revoked.set(jti, exp);
-      const t = now();
-      for (const [id, e] of revoked) if (e <= t) revoked.delete(id);
-    },
+    revoke: (jti, exp) => revocations.revokeToken(jti, exp),
+    isRevoked: (p) => revocations.isRevoked(p),
+    revocations,
+    ttlSeconds: ttl,
   };
 }

@@ -9,6 +9,7 @@ export * from './hit';
 export * from './verdict';
 export * from './rule';
 export * from './audit';
+export * from './access';
 export * from './dead-letter';
 export * from './sighting';
 export * from './validation-errors';

@@ -38,6 +38,18 @@ export const ROUTE_POLICY = {
   'GET /api/v1/entities/persons/:idNumber/timeline': ['investigator', 'admin'],
   'GET /api/v1/entities/persons/:idNumber/associates': ['investigator', 'admin'],
   'GET /api/v1/stats/summary': ['commander', 'investigator', 'admin', 'auditor'],
+  // Accounts and tokens (routes-accounts.ts): admins within their jurisdiction; anyone may end their own token.
+  'GET /api/v1/accounts': ['admin', 'auditor'],
+  'POST /api/v1/accounts': ['admin'],
+  'PATCH /api/v1/accounts/:username': ['admin'],
+  'POST /api/v1/accounts/:username/password': ['admin'],
+  'POST /api/v1/accounts/:username/revoke-tokens': ['admin'],
+  'POST /api/v1/auth/revoke': ['admin'],
+  'POST /api/v1/auth/logout': ALL,
+  // Cross-jurisdiction grants (routes-grants.ts): given by an admin or commander of the target jurisdiction.
+  'GET /api/v1/grants': ['investigator', 'commander', 'admin', 'auditor'],
+  'POST /api/v1/grants': ['commander', 'admin'],
+  'DELETE /api/v1/grants/:grantId': ['commander', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type PolicyRoute = keyof typeof ROUTE_POLICY;
 

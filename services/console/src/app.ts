@@ -12,6 +12,7 @@ import { registerDocs } from '../../../lib/openapi';
 import { createTokenService, type TokenService } from '../../../lib/auth/tokens';
 import { createAccountStore, loadAccountsFile, type AccountStore } from '../../../lib/auth/accounts';
 import { registerLoginRoute } from '../../../lib/auth/login-route';
+import { createAccessSync } from '../../../lib/auth/access-sync';
 import { loadCheckpointRegistry, type CheckpointRegistry } from '../../../lib/checkpoints';
 import { ensureTopics, topicNames } from '../../../infra/topics';
 import { retry } from '../../../lib/retry';
@@ -22,7 +23,10 @@ import { createCompactedView, parseJsonWith } from './compacted-view';
 import { createHitStore, type HitStore } from './hit-store';
 import { createHitWorkflow } from './hit-workflow';
 import { registerLiveFeed } from './live-feed';
+import { registerAccountRoutes } from './routes-accounts';
 import { registerAuditRoutes } from './routes-audit';
+import { registerGrantRoutes } from './routes-grants';
+import { createGrantCheck } from './grants';
 import { registerHitRoutes } from './routes-hits';
 import { registerReferenceRoutes } from './routes-reference';
 import { registerRuleRoutes } from './routes-rules';
@@ -58,12 +62,14 @@ export function buildConsole(config: ConsoleConfig, deps: ConsoleDeps): ConsoleS
   const es = deps.es ?? createElasticsearch(config.ES_URL);
   const topics = topicNames(config.TOPIC_PREFIX);
   const tokens = deps.tokens ?? createTokenService({ secret: config.AUTH_SECRET, ttlSeconds: config.TOKEN_TTL_SECONDS });
-  const accounts = deps.accounts ?? createAccountStore(loadAccountsFile(config.ACCOUNTS_FILE));
+  const accounts = deps.accounts ?? createAccountStore(loadAccountsFile(config.ACCOUNTS_FILE, { demoMode: config.DEMO_MODE }));
   const checkpoints = deps.checkpoints ?? loadCheckpointRegistry(config.CHECKPOINTS_FILE);
   const metrics = createMetrics('console');
   const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
 
   const store = createHitStore({ kafka, topics, lookbackMs: config.HIT_LOOKBACK_DAYS * 86_400_000, logMaxFrames: config.LIVE_LOG_MAX_FRAMES, instanceId: config.INSTANCE_ID, logger: log });
+  const access = createAccessSync({ kafka, topic: topics.access, accounts, tokens, producer, logger: log, name: `console-${config.INSTANCE_ID}`, demoMode: config.DEMO_MODE });
+  const checkGrant = createGrantCheck((id) => access.grant(id));
   const audit = createAuditTrail({ producer, topic: topics.audit, instanceId: config.INSTANCE_ID, logger: log });
   const watchlist = createCompactedView<WatchlistEntry>({ kafka, topic: topics.watchlist, parse: parseJsonWith(WatchlistEntrySchema), logger: log, name: 'watchlist' });
   const rules = createCompactedView<Rule>({ kafka, topic: topics.rules, parse: parseJsonWith(RuleSchema), logger: log, name: 'rules' });
@@ -71,7 +77,7 @@ export function buildConsole(config: ConsoleConfig, deps: ConsoleDeps): ConsoleS
   const importer = createWatchlistImporter({ producer, topic: topics.watchlist, view: watchlist, audit, batchSize: config.IMPORT_BATCH_SIZE, limitBytes: config.IMPORT_LIMIT_BYTES, logger: log });
   let ready = false;
 
-  const app = createHttpService({ logger: log, metrics, bodyLimit: config.BODY_LIMIT_BYTES, isReady: () => ready && store.isCaughtUp() && store.isHealthy() });
+  const app = createHttpService({ logger: log, metrics, bodyLimit: config.BODY_LIMIT_BYTES, isReady: () => ready && access.isCaughtUp() && store.isCaughtUp() && store.isHealthy() });
   if (config.DOCS_ENABLED) registerDocs(app, { title: 'Checkpoint command console', version: '1.0.0' });
   registerWebSecurity(app, { corsOrigins: config.CORS_ORIGINS });
   void app.register(websocket, { options: { maxPayload: 64 * 1024 } });
@@ -79,7 +85,7 @@ export function buildConsole(config: ConsoleConfig, deps: ConsoleDeps): ConsoleS
     registerLoginRoute(api, {
       accounts,
       tokens,
-      onLogin: (e) => void audit.record({ actor: e.username, role: accounts.find(e.username)?.role ?? 'unknown', action: e.ok ? 'login' : 'login_failed', details: { ip: e.ip, ...(e.reason ? { reason: e.reason } : {}) } }),
+      onLogin: (e) => void audit.record({ actor: e.username, role: accounts.find(e.username)?.role ?? 'unknown', action: e.ok ? 'login' : 'login_failed', details: { ip: e.ip, ...(e.reason ? { reason: e.reason } : {}), ...(e.jti ? { jti: e.jti } : {}) } }),
     });
     registerReferenceRoutes(api, { tokens, checkpoints });
     registerLiveFeed(api, { store, kafka, tokens, heartbeatMs: config.HEARTBEAT_MS, slowClientBytes: config.SLOW_CLIENT_BYTES, slowClientGraceMs: config.SLOW_CLIENT_GRACE_MS, closeGraceMs: config.WS_CLOSE_GRACE_MS, registry: metrics.registry, logger: log });
@@ -94,8 +100,10 @@ export function buildConsole(config: ConsoleConfig, deps: ConsoleDeps): ConsoleS
       backtest: createBacktestRunner({ es, indexPrefix: config.ES_INDEX_PREFIX, registry: checkpoints, watchlist: () => watchlist.values(), maxEvents: config.BACKTEST_MAX_EVENTS }),
       audit,
     });
+    registerAccountRoutes(api, { tokens, accounts, access, checkpoints, audit });
+    registerGrantRoutes(api, { tokens, accounts, access, audit });
     registerAuditRoutes(api, { tokens, es, indexPrefix: config.ES_INDEX_PREFIX, audit });
-    registerSearchRoutes(api, { es, indexPrefix: config.ES_INDEX_PREFIX, tokens, checkpoints, audit: (r: AuditEntry) => void audit.record(r) });
+    registerSearchRoutes(api, { es, indexPrefix: config.ES_INDEX_PREFIX, tokens, checkpoints, audit: (r: AuditEntry) => void audit.record(r), checkGrant });
   });
   registerWebConsole(app, { dir: config.DASHBOARD_DIR });
 
@@ -113,7 +121,7 @@ export function buildConsole(config: ConsoleConfig, deps: ConsoleDeps): ConsoleS
         await admin.disconnect();
       }
       await producer.connect();
-      await Promise.all([watchlist.start(), rules.start(), store.start()]);
+      await Promise.all([access.start(), watchlist.start(), rules.start(), store.start()]);
       workflow.start();
       ready = true;
       log.info({ hits: store.size(), watchlist: watchlist.size(), auditChain: audit.chainId }, 'console ready');
@@ -123,7 +131,7 @@ export function buildConsole(config: ConsoleConfig, deps: ConsoleDeps): ConsoleS
       await app.close();
       await workflow.stop();
       await audit.flush(5_000);
-      await Promise.all([store.stop(), watchlist.stop(), rules.stop()]);
+      await Promise.all([store.stop(), watchlist.stop(), rules.stop(), access.stop()]);
       await producer.disconnect();
     },
   };

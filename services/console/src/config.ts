@@ -42,6 +42,8 @@ export const ConsoleEnv = z.object({
     .pipe(z.array(z.url())),
   DASHBOARD_DIR: z.string().default('dashboards/console'),
   DOCS_ENABLED: bool(true),
+  /** Demo accounts (`demo: true`, made by `npm start`) are loaded only when this is on. */
+  DEMO_MODE: bool(false),
 });
 export type ConsoleConfig = z.infer<typeof ConsoleEnv>;
 export const loadConsoleConfig = (env: Record<string, string | undefined>): ConsoleConfig => loadConfig(ConsoleEnv, env);

@@ -147,6 +147,13 @@ export function registerLiveFeed(app: FastifyInstance, deps: LiveFeedDeps): { co
       connections.add(wake);
       gauge.inc();
 
+      // A revoked token (logout, password reset, disable, role change; from any instance) ends the feed at once.
+      const endIfRevoked = () => {
+        if (closed || !deps.tokens.isRevoked(principal)) return;
+        send({ type: 'error', code: 'token_invalid', message: 'The token was revoked; log in again' });
+        close(4001, 'token_revoked');
+      };
+      const offRevocations = deps.tokens.revocations.onChange(endIfRevoked);
       const heartbeat = setInterval(() => {
         if (principal.exp * 1000 <= Date.now()) {
           send({ type: 'error', code: 'token_invalid', message: 'The token expired; log in again and resume from your last cursor' });
@@ -158,6 +165,7 @@ export function registerLiveFeed(app: FastifyInstance, deps: LiveFeedDeps): { co
 
       socket.on('close', () => {
         closed = true;
+        offRevocations();
         clearInterval(heartbeat);
         connections.delete(wake);
         gauge.dec();

@@ -7,8 +7,9 @@ import { createKafka } from '../../../lib/kafka';
 import { createTokenService, type TokenService } from '../../../lib/auth/tokens';
 import { createAccountStore, loadAccountsFile, type AccountStore } from '../../../lib/auth/accounts';
 import { registerLoginRoute } from '../../../lib/auth/login-route';
+import { createAccessSync } from '../../../lib/auth/access-sync';
 import { registerDocs } from '../../../lib/openapi';
-import { topicNames } from '../../../infra/topics';
+import { ensureTopics, topicNames } from '../../../infra/topics';
 import { createEventPublisher } from './publish-event';
 import { createIdempotencyIndex } from './idempotency-index';
 import { createVerdictWaiter } from './verdict-waiter';
@@ -38,7 +39,9 @@ export function buildGateway(config: GatewayConfig, deps: GatewayDeps): Gateway 
   const kafka = deps.kafka ?? createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'gateway', logger: log });
   const topics = topicNames(config.TOPIC_PREFIX);
   const tokens = deps.tokens ?? createTokenService({ secret: config.AUTH_SECRET, ttlSeconds: config.TOKEN_TTL_SECONDS });
-  const accounts = deps.accounts ?? createAccountStore(loadAccountsFile(config.ACCOUNTS_FILE));
+  const accounts = deps.accounts ?? createAccountStore(loadAccountsFile(config.ACCOUNTS_FILE, { demoMode: config.DEMO_MODE }));
+  // Accounts changed and tokens revoked through the console reach this instance through access.v1.
+  const access = createAccessSync({ kafka, topic: topics.access, accounts, tokens, logger: log, name: 'gateway', demoMode: config.DEMO_MODE });
 
   const publisher = createEventPublisher({ kafka, topic: topics.events, logger: log });
   const index = createIdempotencyIndex({ kafka, topic: topics.events, windowMs: config.IDEMPOTENCY_WINDOW_HOURS * 3600_000, logger: log });
@@ -47,7 +50,7 @@ export function buildGateway(config: GatewayConfig, deps: GatewayDeps): Gateway 
   let ready = false;
 
   const metrics = createMetrics('gateway');
-  const app = createHttpService({ logger: log, metrics, bodyLimit: config.BODY_LIMIT_BYTES, isReady: () => ready && index.isCaughtUp() });
+  const app = createHttpService({ logger: log, metrics, bodyLimit: config.BODY_LIMIT_BYTES, isReady: () => ready && access.isCaughtUp() && index.isCaughtUp() });
   // Terminals send JSON only; fastify's default text/plain parser would turn a wrong content type into a confusing 400.
   app.removeContentTypeParser('text/plain');
   if (config.DOCS_ENABLED) registerDocs(app, { title: 'Checkpoint gateway (terminals)', version: '1.0.0' });
@@ -64,7 +67,14 @@ export function buildGateway(config: GatewayConfig, deps: GatewayDeps): Gateway 
     app,
     async start() {
       await publisher.connect();
-      await Promise.all([index.start(), verdicts.start()]);
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        await ensureTopics(admin, { prefix: config.TOPIC_PREFIX, brokers: (await admin.describeCluster()).brokers.length });
+      } finally {
+        await admin.disconnect();
+      }
+      await Promise.all([access.start(), index.start(), verdicts.start()]);
       ready = true;
       log.info({ events: index.size() }, 'gateway ready');
     },
@@ -72,7 +82,7 @@ export function buildGateway(config: GatewayConfig, deps: GatewayDeps): Gateway 
       ready = false;
       await app.close();
       await publisher.disconnect();
-      await Promise.all([index.stop(), verdicts.stop()]);
+      await Promise.all([index.stop(), verdicts.stop(), access.stop()]);
     },
   };
 }

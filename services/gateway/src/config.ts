@@ -13,6 +13,8 @@ export const GatewayEnv = z.object({
   TERMINAL_BURST: z.coerce.number().min(1).default(5_000),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(8 * 1024 * 1024),
   DOCS_ENABLED: bool(true),
+  /** Demo accounts (`demo: true`, made by `npm start`) are loaded only when this is on. */
+  DEMO_MODE: bool(false),
 });
 export type GatewayConfig = z.infer<typeof GatewayEnv>;
 

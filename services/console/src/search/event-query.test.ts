@@ -12,7 +12,12 @@ describe('search queries', () => {
     expect(scopeClauses(who('investigator', '530000'))).toEqual([{ term: { jurisdictionChain: '530000' } }]);
     expect(scopeClauses(who('investigator', '530000'), '530600')).toEqual([{ term: { jurisdictionChain: '530000' } }, { term: { jurisdictionChain: '530600' } }]);
     expect(scopeClauses(who('admin', '000000'))).toEqual([]);
-    expect(() => scopeClauses(who('investigator', '530000'), '140000')).toThrow(expect.objectContaining({ code: 'out_of_scope' }));
+    expect(() => scopeClauses(who('investigator', '530000'), '140000')).toThrow(expect.objectContaining({ code: 'grant_required' }));
+    expect(() => scopeClauses(who('investigator', '530000'), '140000', undefined, false)).toThrow(expect.objectContaining({ code: 'out_of_scope' }));
+    const grant = { grantId: 'G-test-1', jurisdiction: '140800' };
+    expect(scopeClauses(who('investigator', '530000'), '140882', grant)).toEqual([{ term: { jurisdictionChain: '140882' } }]);
+    expect(() => scopeClauses(who('investigator', '530000'), '140000', grant)).toThrow(expect.objectContaining({ code: 'grant_invalid' }));
+    expect(scopeClauses(who('investigator', '530000'), undefined, grant)).toEqual([{ bool: { should: [{ term: { jurisdictionChain: '530000' } }, { term: { jurisdictionChain: '140800' } }], minimum_should_match: 1 } }]);
     expect(JSON.stringify(buildEventQuery({ sort: 'occurredAt:desc' }, who('commander', '140800')))).toContain('{"term":{"jurisdictionChain":"140800"}}');
   });
 

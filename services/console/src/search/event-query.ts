@@ -12,16 +12,26 @@ export type Clause = estypes.QueryDslQueryContainer;
 
 /**
  * The caller's jurisdiction subtree, as one term (the indexer stores every ancestor in
- * `jurisdictionChain`); a national account (`000000`) sees everything.
+ * `jurisdictionChain`); a national account (`000000`) sees everything. A jurisdiction outside it needs a
+ * grant (issue 7): without one the search is refused with `grant_required`; with one, the search covers the
+ * requested jurisdiction, or (none requested) the caller's own subtree and the granted one.
  */
-export function scopeClauses(p: Principal, requested?: string): Clause[] {
-  const out: Clause[] = [];
-  if (p.jur !== '000000') out.push({ term: { jurisdictionChain: p.jur } });
-  if (requested && requested !== p.jur) {
-    // Cross-jurisdiction search needs an explicit grant (issue 7); none exists yet, so it is refused.
-    if (!isWithinJurisdiction(requested, p.jur)) throw new AppError('out_of_scope', `Jurisdiction ${requested} is outside your scope ${p.jur}`, { errors: [{ path: '/jurisdiction', message: 'outside your jurisdiction' }] });
-    if (requested !== '000000') out.push({ term: { jurisdictionChain: requested } });
+export function scopeClauses(p: Principal, requested?: string, grant?: { jurisdiction: string; grantId: string }, grantable = true): Clause[] {
+  const chain = (j: string): Clause[] => (j === '000000' ? [] : [{ term: { jurisdictionChain: j } }]);
+  if (requested && !isWithinJurisdiction(requested, p.jur)) {
+    if (!grantable) throw new AppError('out_of_scope', `Jurisdiction ${requested} is outside your scope ${p.jur}`, { errors: [{ path: '/jurisdiction', message: 'outside your jurisdiction' }] });
+    if (!grant) {
+      throw new AppError('grant_required', `Jurisdiction ${requested} is outside your scope ${p.jur}; searching it needs a grant for your case from one of its commanders or admins (pass grantId)`, { errors: [{ path: '/jurisdiction', message: 'outside your jurisdiction; grant required' }] });
+    }
+    if (!isWithinJurisdiction(requested, grant.jurisdiction)) throw new AppError('grant_invalid', `Grant ${grant.grantId} does not cover ${requested}`, { errors: [{ path: '/jurisdiction', message: 'not covered by the grant' }] });
+    return chain(requested);
   }
+  if (grant && !requested) {
+    const own = chain(p.jur);
+    return own.length ? [{ bool: { should: [...own, ...chain(grant.jurisdiction)], minimum_should_match: 1 } }] : [];
+  }
+  const out: Clause[] = chain(p.jur);
+  if (requested && requested !== p.jur) out.push(...chain(requested));
   return out;
 }
 
@@ -57,8 +67,8 @@ export function residentIdOrFail(raw: string, pointer: string): string {
 }
 
 /** The Elasticsearch query for a search or an export: always inside the caller's jurisdiction. */
-export function buildEventQuery(r: SearchFilters, p: Principal): { bool: { filter: Clause[]; must: Clause[] } } {
-  const filter: Clause[] = [...scopeClauses(p, r.jurisdiction)];
+export function buildEventQuery(r: SearchFilters, p: Principal, grant?: { jurisdiction: string; grantId: string }): { bool: { filter: Clause[]; must: Clause[] } } {
+  const filter: Clause[] = [...scopeClauses(p, r.jurisdiction, grant)];
   if (r.types?.length) filter.push({ terms: { type: r.types } });
   if (r.checkpointIds?.length) filter.push({ terms: { checkpointId: r.checkpointIds } });
   filter.push(...timeRange('occurredAt', r.from, r.to));

@@ -9,12 +9,13 @@ import { bucketsOf, keyOf } from './aggregation-reader';
 import { esCall } from './es-call';
 import { residentIdOrFail, scopeClauses, timeRange, type Clause } from './event-query';
 import { idFor, SIGHTING_SOURCE, toSighting, type EventSource, type Sighting } from './result-view';
-import type { SearchAuditRecord, SearchDeps } from './search-deps';
+import type { SearchAuditRecord, SearchDeps, SearchGrant } from './search-deps';
+import { grantFor, purposeUnder } from './grant-scope';
 import { requirePurpose, RouteQuery, TimelineQuery } from './search-request';
 import { SEARCH_ROLES } from './search-roles';
 import { SEARCH_DOCS } from './route-docs';
 
-type Audit = (p: Principal, action: SearchAuditRecord['action'], terms: Record<string, unknown>, extra?: { purpose?: string | undefined; target?: string }) => void;
+type Audit = (p: Principal, action: SearchAuditRecord['action'], terms: Record<string, unknown>, extra?: { purpose?: string | undefined; target?: string; grant?: SearchGrant | undefined }) => void;
 
 /** A timeline lists every sighting; past this many it says so instead of growing without bound. */
 export const MAX_SIGHTINGS = 5_000;
@@ -50,9 +51,11 @@ export function registerEntityRoutes(app: FastifyInstance, deps: SearchDeps, aud
     const p = authorize(deps.tokens, req, SEARCH_ROLES.vehicle);
     const { plate } = parseWith(PlateParams, req.params, 'path');
     const q = parseWith(TimelineQuery, req.query ?? {}, 'query');
-    requirePurpose(q.purpose, '/query/purpose');
-    const { rows, truncated } = await sightings([{ term: { plates: plate } }, ...scopeClauses(p), ...timeRange('occurredAt', q.from, q.to)]);
-    audit(p, 'search', { plate, from: q.from, to: q.to }, { purpose: q.purpose, target: `vehicle:${plate}` });
+    const grant = grantFor(deps, p, q.grantId);
+    const purpose = purposeUnder(q.purpose, grant);
+    requirePurpose(purpose, '/query/purpose');
+    const { rows, truncated } = await sightings([{ term: { plates: plate } }, ...scopeClauses(p, undefined, grant), ...timeRange('occurredAt', q.from, q.to)]);
+    audit(p, 'search', { plate, from: q.from, to: q.to }, { purpose, target: `vehicle:${plate}`, grant });
     const list: Sighting[] = rows.map((s) => toSighting(s, deps.checkpoints));
     return withTruncation({ plate, sightings: list }, truncated);
   });
@@ -61,9 +64,11 @@ export function registerEntityRoutes(app: FastifyInstance, deps: SearchDeps, aud
     const p = authorize(deps.tokens, req, SEARCH_ROLES.person);
     const id = residentIdOrFail(parseWith(PersonParams, req.params, 'path').idNumber, '/params/idNumber');
     const q = parseWith(TimelineQuery, req.query ?? {}, 'query');
-    requirePurpose(q.purpose, '/query/purpose');
-    const { rows, truncated } = await sightings([{ term: { personIds: id } }, ...scopeClauses(p), ...timeRange('occurredAt', q.from, q.to)]);
-    audit(p, 'search', { idNumber: id, from: q.from, to: q.to }, { purpose: q.purpose, target: `person:${id}` });
+    const grant = grantFor(deps, p, q.grantId);
+    const purpose = purposeUnder(q.purpose, grant);
+    requirePurpose(purpose, '/query/purpose');
+    const { rows, truncated } = await sightings([{ term: { personIds: id } }, ...scopeClauses(p, undefined, grant), ...timeRange('occurredAt', q.from, q.to)]);
+    audit(p, 'search', { idNumber: id, from: q.from, to: q.to }, { purpose, target: `person:${id}`, grant });
     return withTruncation({ idNumber: idFor(p)(id), sightings: rows.map((s) => toSighting(s, deps.checkpoints, id)) }, truncated);
   });
 
@@ -71,7 +76,9 @@ export function registerEntityRoutes(app: FastifyInstance, deps: SearchDeps, aud
     const p = authorize(deps.tokens, req, SEARCH_ROLES.person);
     const id = residentIdOrFail(parseWith(PersonParams, req.params, 'path').idNumber, '/params/idNumber');
     const q = parseWith(TimelineQuery, req.query ?? {}, 'query');
-    requirePurpose(q.purpose, '/query/purpose');
+    const grant = grantFor(deps, p, q.grantId);
+    const purpose = purposeUnder(q.purpose, grant);
+    requirePurpose(purpose, '/query/purpose');
     const res = await esCall('associates', () =>
       deps.es.search({
         index,
@@ -79,7 +86,7 @@ export function registerEntityRoutes(app: FastifyInstance, deps: SearchDeps, aud
         allow_no_indices: true,
         size: 0,
         track_total_hits: false,
-        query: { bool: { filter: [{ term: { personIds: id } }, ...scopeClauses(p), ...timeRange('occurredAt', q.from, q.to)] } },
+        query: { bool: { filter: [{ term: { personIds: id } }, ...scopeClauses(p, undefined, grant), ...timeRange('occurredAt', q.from, q.to)] } },
         aggs: {
           associates: {
             terms: { field: 'personIds', size: 100, exclude: [id] },
@@ -91,7 +98,7 @@ export function registerEntityRoutes(app: FastifyInstance, deps: SearchDeps, aud
         },
       }),
     );
-    audit(p, 'search', { associatesOf: id, from: q.from, to: q.to }, { purpose: q.purpose, target: `person:${id}` });
+    audit(p, 'search', { associatesOf: id, from: q.from, to: q.to }, { purpose, target: `person:${id}`, grant });
     const show = idFor(p);
     const associates = bucketsOf((res.aggregations as Record<string, unknown> | undefined)?.associates).map((b) => {
       const other = keyOf(b);
@@ -112,15 +119,17 @@ export function registerEntityRoutes(app: FastifyInstance, deps: SearchDeps, aud
     const p = authorize(deps.tokens, req, SEARCH_ROLES.vehicle);
     const { plate } = parseWith(PlateParams, req.params, 'path');
     const q = parseWith(RouteQuery, req.query ?? {}, 'query');
-    requirePurpose(q.purpose, '/query/purpose');
-    const scope = scopeClauses(p);
+    const grant = grantFor(deps, p, q.grantId);
+    const purpose = purposeUnder(q.purpose, grant);
+    requirePurpose(purpose, '/query/purpose');
+    const scope = scopeClauses(p, undefined, grant);
     // Trace-back is anchored at the seizure: the days that led to it, not the days since.
     const seized = await esCall('route', () =>
       deps.es.search<{ occurredAt: string }>({ index, ignore_unavailable: true, allow_no_indices: true, size: 1, _source: ['occurredAt'], sort: [{ occurredAt: 'desc' }], query: { bool: { filter: [{ term: { plates: plate } }, { term: { type: 'seizure' } }, ...scope] } } }),
     );
     const anchor = seized.hits.hits[0]?._source ? Date.parse(seized.hits.hits[0]._source.occurredAt) : Date.now();
     const { rows, truncated } = await sightings([{ term: { plates: plate } }, ...scope, { range: { occurredAt: { gte: new Date(anchor - q.days * DAY).toISOString(), lte: new Date(anchor).toISOString() } } }]);
-    audit(p, 'search', { plate, routeDays: q.days }, { purpose: q.purpose, target: `vehicle:${plate}` });
+    audit(p, 'search', { plate, routeDays: q.days }, { purpose, target: `vehicle:${plate}`, grant });
     const points: Array<{ checkpointId: string; lat: number; lon: number; occurredAt: string }> = [];
     for (const s of rows.map((r) => toSighting(r, deps.checkpoints))) {
       // A vehicle checked twice at one checkpoint has not moved: one point per stop.

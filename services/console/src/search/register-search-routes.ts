@@ -15,7 +15,8 @@ import { LIST_SOURCE, maskIdsDeep, toResultItem, type EventSource } from './resu
 import { registerEntityRoutes } from './register-entity-routes';
 import { registerStatsRoute } from './register-stats-route';
 import { SEARCH_DOCS } from './route-docs';
-import type { SearchAuditRecord, SearchDeps } from './search-deps';
+import type { SearchAuditRecord, SearchDeps, SearchGrant } from './search-deps';
+import { grantFor, purposeUnder } from './grant-scope';
 import { ExportQuery, requirePurpose, SearchBody, type SearchFilters } from './search-request';
 import { SEARCH_ROLES } from './search-roles';
 
@@ -27,7 +28,7 @@ function termsOf(r: Partial<SearchFilters>): Record<string, unknown> {
 
 /** Creates the audit callback of a route: every search, view and export is recorded with actor, terms and purpose. */
 export function auditor(deps: SearchDeps) {
-  return (p: Principal, action: SearchAuditRecord['action'], terms: Record<string, unknown>, extra: { purpose?: string | undefined; target?: string; details?: Record<string, unknown> } = {}) =>
+  return (p: Principal, action: SearchAuditRecord['action'], terms: Record<string, unknown>, extra: { purpose?: string | undefined; target?: string; details?: Record<string, unknown>; grant?: SearchGrant | undefined } = {}) =>
     deps.audit?.({
       actor: p.sub,
       role: p.role,
@@ -35,8 +36,8 @@ export function auditor(deps: SearchDeps) {
       ...(extra.target ? { target: extra.target } : {}),
       ...(extra.purpose ? { purpose: extra.purpose } : {}),
       terms,
-      details: { terms, ...extra.details },
-      crossJurisdiction: false,
+      details: { terms, ...extra.details, ...(extra.grant ? { grantId: extra.grant.grantId, grantJurisdiction: extra.grant.jurisdiction, caseNumber: extra.grant.caseNumber } : {}) },
+      crossJurisdiction: extra.grant !== undefined,
     });
 }
 
@@ -62,8 +63,10 @@ export function registerSearchRoutes(app: FastifyInstance, deps: SearchDeps): vo
   app.post('/api/v1/search', { schema: { tags: ['search'], summary: 'Search past events: filters, exact / partial (晋C*45) / look-alike plates, ids, free text, paging, aggregations', body: SEARCH_DOCS.searchBody } }, async (req) => {
     const p = authorize(deps.tokens, req, SEARCH_ROLES.search);
     const r = parseWith(SearchBody, req.body ?? {}, 'search');
-    if (r.plate || r.idNumber) requirePurpose(r.purpose, '/purpose');
-    const query = buildEventQuery(r, p);
+    const grant = grantFor(deps, p, r.grantId, r.jurisdiction);
+    const purpose = purposeUnder(r.purpose, grant);
+    if (r.plate || r.idNumber) requirePurpose(purpose, '/purpose');
+    const query = buildEventQuery(r, p, grant);
     const order = r.sort === 'occurredAt:asc' ? 'asc' : 'desc';
     const after = r.after ? decodeCursor(r.after, r.sort) : undefined;
     const res = await esCall('search', () =>
@@ -82,7 +85,7 @@ export function registerSearchRoutes(app: FastifyInstance, deps: SearchDeps): vo
       }),
     );
     const total = totalOf(res.hits.total);
-    audit(p, 'search', termsOf(r), { purpose: r.purpose, details: { total } });
+    audit(p, 'search', termsOf(r), { purpose, details: { total }, grant });
     const page = res.hits.hits;
     const last = page[page.length - 1];
     const next = page.length === r.size && last ? encodeCursor(r.sort, last.sort) : undefined;
@@ -107,9 +110,11 @@ export function registerSearchRoutes(app: FastifyInstance, deps: SearchDeps): vo
   app.get('/api/v1/search/export', { schema: { tags: ['search'], summary: 'Export a result set as CSV or NDJSON, streamed (point in time + search_after)', querystring: SEARCH_DOCS.exportQuery } }, async (req, reply) => {
     const p = authorize(deps.tokens, req, SEARCH_ROLES.export, { allowQueryToken: true });
     const q = parseWith(ExportQuery, req.query ?? {}, 'export query');
-    if (q.plate || q.idNumber) requirePurpose(q.purpose, '/query/purpose');
-    const query = buildEventQuery(q, p);
-    audit(p, 'export', termsOf(q), { purpose: q.purpose, details: { format: q.format, ...(q.limit ? { limit: q.limit } : {}) } });
+    const grant = grantFor(deps, p, q.grantId, q.jurisdiction);
+    const purpose = purposeUnder(q.purpose, grant);
+    if (q.plate || q.idNumber) requirePurpose(purpose, '/query/purpose');
+    const query = buildEventQuery(q, p, grant);
+    audit(p, 'export', termsOf(q), { purpose, details: { format: q.format, ...(q.limit ? { limit: q.limit } : {}) }, grant });
     const order = q.sort === 'occurredAt:asc' ? 'asc' : 'desc';
     const log = req.log;
     const pages = scanEvents({ es: deps.es, index: events, onCloseError: (err) => log.debug({ err }, 'point in time not closed; it expires by itself') }, query, { order, source: LIST_SOURCE, ...(q.limit ? { limit: q.limit } : {}) });

@@ -1,5 +1,5 @@
 import type { Client } from '@elastic/elasticsearch';
-import type { TokenService } from '../../../../lib/auth/tokens';
+import type { Principal, TokenService } from '../../../../lib/auth/tokens';
 import type { CheckpointRegistry } from '../../../../lib/checkpoints';
 
 /**
@@ -24,4 +24,16 @@ export interface SearchDeps {
   tokens: TokenService;
   checkpoints: CheckpointRegistry;
   audit?: (record: SearchAuditRecord) => void;
+  /**
+   * Checks a cross-jurisdiction grant named by a search (`grantId`) for the caller and the jurisdiction asked
+   * for; throws `grant_invalid`. Without it every search stays inside the caller's own jurisdiction.
+   */
+  checkGrant?: (p: Principal, grantId: string, requested?: string) => SearchGrant;
+}
+
+/** What a search needs of a grant: which jurisdiction it opens, and what to write in the audit record. */
+export interface SearchGrant {
+  grantId: string;
+  jurisdiction: string;
+  caseNumber: string;
 }

@@ -28,6 +28,8 @@ const Filters = {
   suspicious: z.boolean().optional(),
   sort: z.enum(['occurredAt:desc', 'occurredAt:asc']).default('occurredAt:desc'),
   purpose: z.string().trim().max(500).optional(),
+  /** A cross-jurisdiction grant (GET /api/v1/grants) to search under. */
+  grantId: z.string().max(70).optional(),
 };
 
 export const SearchBody = z.object({
@@ -55,8 +57,8 @@ export const ExportQuery = z.object({
 });
 export type ExportQuery = z.infer<typeof ExportQuery>;
 
-export const TimelineQuery = z.object({ from: DateInput.optional(), to: DateInput.optional(), purpose: z.string().trim().max(500).optional() });
-export const RouteQuery = z.object({ days: z.coerce.number().int().min(1).max(366).default(30), purpose: z.string().trim().max(500).optional() });
+export const TimelineQuery = z.object({ from: DateInput.optional(), to: DateInput.optional(), purpose: z.string().trim().max(500).optional(), grantId: z.string().max(70).optional() });
+export const RouteQuery = z.object({ days: z.coerce.number().int().min(1).max(366).default(30), purpose: z.string().trim().max(500).optional(), grantId: z.string().max(70).optional() });
 export const StatsQuery = z.object({
   from: DateInput.optional(),
   to: DateInput.optional(),

@@ -37,7 +37,7 @@ export function statsWindow(q: StatsQuery, now: number): { from: string; to: str
 /** One events request and one hits request, both scoped and windowed, aggregations only. */
 export function statsRequests(q: StatsQuery, p: Principal, now: number) {
   const w = statsWindow(q, now);
-  const scope = scopeClauses(p, q.jurisdiction);
+  const scope = scopeClauses(p, q.jurisdiction, undefined, false);
   const histogram = (field: string) => ({ date_histogram: { field, calendar_interval: q.bucket, time_zone: TIME_ZONE, format: FORMAT[q.bucket], min_doc_count: 0 } });
   const positive = { filter: { term: { positive: true } } };
   const events = {
