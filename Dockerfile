@@ -13,4 +13,5 @@ COPY scripts ./scripts
 ENV NODE_ENV=production HOST=0.0.0.0
 USER node
 # SERVICE is set per container in docker-compose.yml (gateway | rules | indexer | console).
-CMD ["sh", "-c", "exec node --import tsx services/${SERVICE}/src/main.ts"]
+# --max-semi-space-size: see scripts/start.ts (per-event garbage; the default young generation doubles GC time).
+CMD ["sh", "-c", "exec node --max-semi-space-size=32 --import tsx services/${SERVICE}/src/main.ts"]

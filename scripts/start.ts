@@ -135,8 +135,10 @@ async function main(): Promise<void> {
     const port = Number(process.env[p.env] ?? p.port);
     say(`▶ ${name} on :${port}`);
     const out = createWriteStream(join(logsDir, `${name}.log`), { flags: 'a' });
-    // SERVICE_NODE_ARGS: extra node flags for every service, e.g. `--cpu-prof --cpu-prof-dir=.local/profiles`.
-    const nodeArgs = (process.env.SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    // A larger young generation: the services allocate short-lived objects per event (JSON, documents), and
+    // with V8's default 16 MB semi-space the rules service spent a quarter of its busy time in GC under load.
+    // SERVICE_NODE_ARGS adds node flags for every service, e.g. `--cpu-prof --cpu-prof-dir=.local/profiles`.
+    const nodeArgs = ['--max-semi-space-size=32', ...(process.env.SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean)];
     const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join('services', name, 'src/main.ts')], { cwd: REPO_ROOT, env: { ...env, [p.env]: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout?.pipe(out);
     child.stderr?.pipe(out);
