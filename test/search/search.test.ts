@@ -134,7 +134,7 @@ describe('investigator search with real Kafka and Elasticsearch', () => {
     expect((await search(yn, { plate: '晋C*45', purpose })).json()).toMatchObject({ total: 0, items: [] });
     expect((await get(yn, `/api/v1/events/${String(seized.eventId)}`)).statusCode).toBe(404);
     expect((await get(yn, `/api/v1/entities/vehicles/${encodeURIComponent('晋C7K245')}/timeline?purpose=${encodeURIComponent(purpose)}`)).json()).toMatchObject({ sightings: [] });
-    expect((await search(yn, { jurisdiction: '140000' })).json()).toMatchObject({ code: 'out_of_scope' });
+    expect((await search(yn, { jurisdiction: '140000' })).json()).toMatchObject({ status: 403, code: 'grant_required' });
     const stats = (await get(yn, '/api/v1/stats/summary')).json() as { inspections: number; seizures: { count: number } };
     expect(stats).toMatchObject({ inspections: 1, seizures: { count: 0 } });
     // A prefecture sees its own checkpoints only.
