@@ -1,5 +1,5 @@
 /**
- * Writes `schemas/generated/`: one JSON Schema per wire document (draft 2020-12, the shape a producer must
+ * Writes `schemas/generated/` (and, through generate-openapi.ts, the OpenAPI documents in `docs/openapi/`): one JSON Schema per wire document (draft 2020-12, the shape a producer must
  * send: defaults optional) and `asyncapi.json` (AsyncAPI 3.0) describing every Kafka topic with its message
  * schemas. Run `npm run schemas:generate` after changing a schema; `generate.test.ts` fails while the
  * committed files differ from a fresh generation.
@@ -184,4 +184,10 @@ export function writeGeneratedFiles(dir = GENERATED_DIR): string[] {
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const written = writeGeneratedFiles();
   process.stdout.write(`wrote ${written.length} files to ${GENERATED_DIR}\n`);
+  // The OpenAPI documents come from the services' route tables, so that module imports the services; loaded
+  // only here to keep the schemas package free of them.
+  const { writeOpenApiFiles, OPENAPI_DIR } = await import('./generate-openapi');
+  const openapi = await writeOpenApiFiles();
+  process.stdout.write(`wrote ${openapi.length} files to ${OPENAPI_DIR}\n`);
+  process.exit(0);
 }

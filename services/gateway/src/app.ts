@@ -54,13 +54,17 @@ export function buildGateway(config: GatewayConfig, deps: GatewayDeps): Gateway 
   // Terminals send JSON only; fastify's default text/plain parser would turn a wrong content type into a confusing 400.
   app.removeContentTypeParser('text/plain');
   if (config.DOCS_ENABLED) registerDocs(app, { title: 'Checkpoint gateway (terminals)', version: '1.0.0' });
-  registerLoginRoute(app, { accounts, tokens });
-  registerEventRoutes(app, {
-    intake,
-    tokens,
-    verdicts,
-    limiter: createRateLimiter({ ratePerSec: config.TERMINAL_RATE_PER_SEC, burst: config.TERMINAL_BURST }),
-    eventJsonSchema,
+  // Routes go in a plugin so that they are added after the docs plugin loaded: routes added straight on the root
+  // are added at once, before @fastify/swagger's onRoute hook exists, and were missing from /openapi.json.
+  void app.register(async (api) => {
+    registerLoginRoute(api, { accounts, tokens });
+    registerEventRoutes(api, {
+      intake,
+      tokens,
+      verdicts,
+      limiter: createRateLimiter({ ratePerSec: config.TERMINAL_RATE_PER_SEC, burst: config.TERMINAL_BURST }),
+      eventJsonSchema,
+    });
   });
 
   return {
