@@ -146,7 +146,7 @@ const FIXTURES: Record<string, unknown[]> = {
   uuidLike: [base.eventId],
 };
 
-const SCHEMAS = Object.entries(S).filter((e): e is [string, z.ZodType] => e[1] instanceof z.ZodType);
+const SCHEMAS: Array<[string, z.ZodType]> = Object.entries(S as Record<string, unknown>).flatMap(([n, v]) => (v instanceof z.ZodType ? [[n, v] as [string, z.ZodType]] : []));
 
 type Json = unknown;
 type Path = Array<string | number>;
