@@ -31,6 +31,13 @@ export function createHttpService(opts: HttpServiceOptions): FastifyInstance {
     },
     disableRequestLogging: true,
   });
+  // Node itself answers an Expect header other than 100-continue with a bare 417 (no body, no type); answer it
+  // like every other refusal instead (found by the HTTP fuzzer, docs/FUZZING.md).
+  app.server.on('checkExpectation', (req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    res.writeHead(417, { 'content-type': 'application/problem+json; charset=utf-8', 'x-content-type-options': 'nosniff', 'cache-control': 'no-store', connection: 'close' });
+    res.end(JSON.stringify(toProblem(new AppError('expectation_failed', `Unsupported Expect: ${String(req.headers.expect).slice(0, 100)}`), path)));
+  });
   // Validation is zod's job (one source of truth); route schemas are documentation only.
   app.setValidatorCompiler(() => (data) => ({ value: data }));
 

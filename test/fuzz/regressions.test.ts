@@ -1,0 +1,43 @@
+import { request } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHttpService } from '../../lib/http-service';
+import { createLogger } from '../../lib/logger';
+import { createMetrics } from '../../lib/metrics';
+
+/** Inputs the fuzzers found answered wrongly, each kept as a plain test (docs/FUZZING.md lists them). */
+const app = createHttpService({ logger: createLogger({ level: 'silent', name: 'fuzz-regressions' }), metrics: createMetrics('fuzzregressions'), isReady: () => true });
+let port = 0;
+
+beforeAll(async () => {
+  app.post('/echo', async (req) => req.body);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const addr = app.server.address();
+  port = typeof addr === 'object' && addr ? addr.port : 0;
+});
+afterAll(() => app.close());
+
+function post(headers: Record<string, string>, body: string): Promise<{ status: number; type: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/echo?x=1', headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...headers } }, (res) => {
+      let text = '';
+      res.on('data', (c: Buffer) => (text += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type'] ?? ''), body: text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+describe('fuzzer findings', () => {
+  it('an Expect header other than 100-continue is refused as problem+json 417 expectation_failed, not a bare 417', async () => {
+    const r = await post({ expect: 'bytes=0-1' }, '{"a":1}');
+    expect(r.status).toBe(417);
+    expect(r.type).toMatch(/^application\/problem\+json/);
+    expect(JSON.parse(r.body)).toMatchObject({ status: 417, code: 'expectation_failed', instance: '/echo' });
+  });
+
+  it('Expect: 100-continue still works', async () => {
+    const r = await post({ expect: '100-continue' }, '{"a":1}');
+    expect(r).toMatchObject({ status: 200, body: '{"a":1}' });
+  });
+});
