@@ -19,6 +19,7 @@ export const ERROR_CATALOGUE = {
   not_found: { status: 404, retriable: false, title: 'Not found' },
   route_not_found: { status: 404, retriable: false, title: 'No such endpoint' },
   method_not_allowed: { status: 405, retriable: false, title: 'Method not allowed' },
+  uri_too_long: { status: 414, retriable: false, title: 'A path segment is too long' },
   expectation_failed: { status: 417, retriable: false, title: 'Only "Expect: 100-continue" is supported' },
   event_id_conflict: { status: 409, retriable: false, title: 'This eventId was already accepted with a different body' },
   account_exists: { status: 409, retriable: false, title: 'An account with this username exists' },

@@ -2,7 +2,7 @@ import '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyError } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import { AppError, toProblem, type FieldError } from './errors';
+import { AppError, ERROR_CATALOGUE, toProblem, type FieldError } from './errors';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 
@@ -30,6 +30,17 @@ export function createHttpService(opts: HttpServiceOptions): FastifyInstance {
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
     },
     disableRequestLogging: true,
+    // Errors fastify's router raises before any route runs (a path segment over maxParamLength, a path that
+    // does not decode): answered as problem+json like every other refusal, not fastify's plain JSON (found by
+    // the HTTP fuzzer, docs/FUZZING.md).
+    frameworkErrors: (err, req, reply) => {
+      const code = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'uri_too_long' : err.code === 'FST_ERR_BAD_URL' ? 'validation_failed' : 'internal';
+      const path = req.url.split('?')[0]!;
+      void reply
+        .status(ERROR_CATALOGUE[code].status)
+        .type('application/problem+json')
+        .send(toProblem(new AppError(code, code === 'internal' ? undefined : err.message.slice(0, 300), { cause: err, ...(code === 'validation_failed' ? { errors: [{ path: '', message: 'the path is not valid percent-encoding' }] } : {}) }), path.slice(0, 300)));
+    },
   });
   // Node itself answers an Expect header other than 100-continue with a bare 417 (no body, no type); answer it
   // like every other refusal instead (found by the HTTP fuzzer, docs/FUZZING.md).

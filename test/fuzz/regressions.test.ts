@@ -10,6 +10,7 @@ let port = 0;
 
 beforeAll(async () => {
   app.post('/echo', async (req) => req.body);
+  app.get('/things/:id', async (req) => ({ id: (req.params as { id: string }).id }));
   await app.listen({ port: 0, host: '127.0.0.1' });
   const addr = app.server.address();
   port = typeof addr === 'object' && addr ? addr.port : 0;
@@ -39,5 +40,33 @@ describe('fuzzer findings', () => {
   it('Expect: 100-continue still works', async () => {
     const r = await post({ expect: '100-continue' }, '{"a":1}');
     expect(r).toMatchObject({ status: 200, body: '{"a":1}' });
+  });
+});
+
+function get(path: string): Promise<{ status: number; type: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, method: 'GET', path }, (res) => {
+      let text = '';
+      res.on('data', (c: Buffer) => (text += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type'] ?? ''), body: text }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('fuzzer findings in the router', () => {
+  it('a path parameter over maxParamLength is problem+json 414 uri_too_long, not fastify’s plain JSON', async () => {
+    const r = await get(`/things/${'x'.repeat(300)}`);
+    expect(r.status).toBe(414);
+    expect(r.type).toMatch(/^application\/problem\+json/);
+    expect(JSON.parse(r.body)).toMatchObject({ status: 414, code: 'uri_too_long' });
+  });
+
+  it('a path that is not valid percent-encoding is problem+json 400 validation_failed', async () => {
+    const r = await get('/things/%E0%A4%A');
+    expect(r.status).toBe(400);
+    expect(r.type).toMatch(/^application\/problem\+json/);
+    expect(JSON.parse(r.body)).toMatchObject({ status: 400, code: 'validation_failed' });
   });
 });
