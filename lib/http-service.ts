@@ -1,5 +1,5 @@
 import '@fastify/swagger';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyError } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyError, type FastifyReply } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { AppError, ERROR_CATALOGUE, toProblem, type FieldError } from './errors';
@@ -36,7 +36,7 @@ export function createHttpService(opts: HttpServiceOptions): FastifyInstance {
     frameworkErrors: (err, req, reply) => {
       const code = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'uri_too_long' : err.code === 'FST_ERR_BAD_URL' ? 'validation_failed' : 'internal';
       const path = req.url.split('?')[0]!;
-      void reply
+      void (reply as unknown as FastifyReply)
         .status(ERROR_CATALOGUE[code].status)
         .type('application/problem+json')
         .send(toProblem(new AppError(code, code === 'internal' ? undefined : err.message.slice(0, 300), { cause: err, ...(code === 'validation_failed' ? { errors: [{ path: '', message: 'the path is not valid percent-encoding' }] } : {}) }), path.slice(0, 300)));
