@@ -1,6 +1,6 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
-// Two projects: fast unit tests beside the code, and integration suites under test/ that talk to
+// Projects: fast unit tests beside the code, integration suites under test/ (and browser suites) that talk to
 // the real Kafka broker and Elasticsearch node obtained by the global setup.
 export default defineConfig({
   test: {
@@ -19,8 +19,21 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, 'test/browser/**'],
           environment: 'node',
           globalSetup: ['test/support/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+        },
+      },
+      {
+        // The web console in Debian's headless Chromium (playwright-core) against the same real engines;
+        // its own setup installs Chromium when missing, so only runs that include these files need it.
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/support/global-setup.ts', 'test/browser/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
         },
