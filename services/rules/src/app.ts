@@ -20,7 +20,7 @@ import { createReferenceData } from './reference-loader';
 import { createRetroLogic } from './retro-stage';
 import { MINUTE_MS } from './rule-params';
 import { createTransactionalStage, type TransactionalStage } from './transactional-stage';
-import { createWatchlistIndex } from './simple-watchlist';
+import { createCompactWatchlist } from './watchlist/compact-watchlist';
 
 export interface RulesService {
   app: FastifyInstance;
@@ -42,7 +42,7 @@ export function buildRules(config: RulesConfig, deps: { logger: Logger; kafka?: 
   const groups = { judge: `${config.TOPIC_PREFIX}rules`, correlate: `${config.TOPIC_PREFIX}rules-correlate`, retro: `${config.TOPIC_PREFIX}rules-retro` };
   const txnId = (stage: string) => `${config.TOPIC_PREFIX}rules-${config.INSTANCE_ID}-${stage}`;
 
-  const watchlist = createWatchlistIndex();
+  const watchlist = createCompactWatchlist();
   const reference = createReferenceData({ kafka, topics, watchlist, defaults: DEFAULT_RULES, retroGroupId: groups.retro, logger: log });
   const rules = () => reference.enabledRules();
 

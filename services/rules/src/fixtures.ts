@@ -3,7 +3,7 @@ import { EventSchema, WatchlistEntrySchema, computeCheckDigit, type Event, type 
 import { loadCheckpointRegistry } from '../../../lib/checkpoints';
 import { drugTest, inspection, seizure } from '../../../test/support/sample-events';
 import { DEFAULT_RULES } from './default-rules';
-import { createWatchlistIndex } from './simple-watchlist';
+import { createCompactWatchlist } from './watchlist/compact-watchlist';
 import type { WatchlistStore } from './watchlist-port';
 
 // Shared by the unit tests of evaluators, correlation and backtest: real demo checkpoints, valid ids.
@@ -32,7 +32,7 @@ export function entry(overrides: Partial<Record<keyof WatchlistEntry, unknown>> 
 }
 
 export function watchlistOf(...entries: WatchlistEntry[]): WatchlistStore {
-  const index = createWatchlistIndex();
+  const index = createCompactWatchlist();
   for (const e of entries) index.upsert(e);
   return index;
 }

@@ -39,6 +39,10 @@ function removeFrom(map: Map<string, Set<string>>, key: string, id: string) {
 }
 
 /**
+ * The reference model of the watchlist: plain Maps of entry objects, easy to read, ~1 KB an entry. The
+ * service holds `watchlist/compact-watchlist.ts` (same answers, checked by its property test, ~100 bytes an
+ * entry); this one serves small ad-hoc indexes (the console's backtests) and as the test oracle.
+ *
  * In-memory watchlist with exact and fuzzy (OCR look-alike, province misread, ±1 character) vehicle
  * lookup. Fuzzy candidates are bounded and ranked: exact, look-alike, province, length.
  */

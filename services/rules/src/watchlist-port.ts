@@ -9,7 +9,8 @@ export interface VehicleMatchView {
 }
 
 /**
- * What the rules need from the in-memory watchlist (`./watchlist`, built separately): lookups valid at
+ * What the rules need from the in-memory watchlist (`./watchlist/compact-watchlist.ts` in the service;
+ * `./simple-watchlist.ts` is the plain reference model): lookups valid at
  * event time. Declared here so evaluators and backtests depend on the behaviour, not the data structure.
  */
 export interface WatchlistLookup {

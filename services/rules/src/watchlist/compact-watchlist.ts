@@ -1,0 +1,260 @@
+import { canonicalPermitNo, canonicalPlate, foldLookalikes, parseResidentId, plateDiff, type WatchlistEntry } from '../../../../schemas/src';
+import type { VehicleMatchView, WatchlistStore } from '../watchlist-port';
+import { createByteArena, type ByteArena } from './byte-arena';
+import { KIND_PERMIT, KIND_PERSON, KIND_VEHICLE, copyRecord, encodeEntry, recordReader, type RecordReader } from './entry-codec';
+import { createHashMultimap } from './hash-multimap';
+import { foldedHash, plateVariants, type Tier } from './plate-variants';
+import { createStringPool, type StringPool } from './string-pool';
+import { stringHash } from './string-hash';
+
+export interface CompactWatchlistStats {
+  entries: number;
+  persons: number;
+  vehicles: number;
+  permits: number;
+  /** Puts ignored because the entry held was of a higher version. */
+  staleIgnored: number;
+  recordBytes: number;
+  deadRecordBytes: number;
+  poolStrings: number;
+  /** Bytes held outside the JS heap and in typed arrays: records, pool, slot table and hash tables. */
+  heldBytes: number;
+  compactions: number;
+}
+
+export interface CompactWatchlist extends WatchlistStore {
+  /** Exact, then fuzzy unless `fuzzy: false`; at most `limit` (default 5), best first. */
+  matchVehicle(plate: string, at: Date, opts?: { fuzzy?: boolean; limit?: number }): VehicleMatchView[];
+  entries(): Iterable<WatchlistEntry>;
+  stats(): CompactWatchlistStats;
+  /** Rewrites live records into fresh storage, dropping replaced and deleted ones (also runs by itself). */
+  compact(): void;
+}
+
+const EMPTY = 0xffffffff;
+const KIND_SALT = [0x243f6a88, 0x85a308d3, 0x13198a2e];
+const TIER_SCORE: Record<Tier | 'exact', number> = { exact: 1, lookalike: 0.9, province: 0.8, extra: 0.6, missing: 0.6 };
+/** At most this many fuzzy candidates are verified per lookup, whatever the list holds. */
+const MAX_FUZZY_CANDIDATES = 256;
+
+const keyHash = (kind: number, key: string) => stringHash(key, KIND_SALT[kind]);
+
+/** Person ids as the list holds them: legacy 15-digit ids widened, a trailing x upper-cased. */
+function normaliseId(id: string): string {
+  const s = id.trim();
+  if (s.length === 15 || s.endsWith('x')) {
+    const r = parseResidentId(s);
+    if (r.ok) return r.id18;
+  }
+  return s;
+}
+
+/**
+ * The whole watchlist in compact memory (~100 bytes an entry at 10 million): records in off-heap byte
+ * chunks with repeating text interned (`entry-codec.ts`), slots in a Uint32Array, and open-addressing
+ * hash tables of slots by entry id, by (kind, key), by look-alike-folded plate and by permit carrier
+ * plate. Nothing per entry is a JS object, so the garbage collector has almost nothing to trace.
+ *
+ * Vehicle lookup: exact, then bounded and ranked fuzzy tiers (OCR look-alike, province character,
+ * one character extra or missing) from `plate-variants.ts`; every result says what differed.
+ * A put older (lower `version`) than the entry held is ignored; equal versions replace (a re-put).
+ */
+export function createCompactWatchlist(opts: { expectedEntries?: number; compactDeadBytes?: number } = {}): CompactWatchlist {
+  const expected = opts.expectedEntries ?? 1024;
+  const compactDeadBytes = opts.compactDeadBytes ?? 64 * 2 ** 20;
+  let arena: ByteArena = createByteArena();
+  let pool: StringPool = createStringPool();
+  let rec: RecordReader = recordReader(arena, pool);
+  const byId = createHashMultimap(expected);
+  const byKey = createHashMultimap(expected);
+  const byFolded = createHashMultimap(expected / 2);
+  const byCarrier = createHashMultimap(64);
+  let slots = new Uint32Array(Math.max(1024, expected)).fill(EMPTY);
+  let free = new Uint32Array(1024);
+  let freeCount = 0;
+  let nextSlot = 0;
+  const perKind = [0, 0, 0];
+  let liveBytes = 0;
+  let deadBytes = 0;
+  let staleIgnored = 0;
+  let compactions = 0;
+
+  const slotOf = (entryId: string): number => {
+    const h = stringHash(entryId);
+    for (let p = byId.first(h); p >= 0; p = byId.next(h, p)) {
+      const s = byId.valueAt(p);
+      if (rec.idEquals(slots[s]!, entryId)) return s;
+    }
+    return -1;
+  };
+
+  const newSlot = (): number => {
+    if (freeCount > 0) return free[--freeCount]!;
+    if (nextSlot >= slots.length) {
+      const bigger = new Uint32Array(slots.length * 2).fill(EMPTY);
+      bigger.set(slots);
+      slots = bigger;
+    }
+    return nextSlot++;
+  };
+
+  const carrierOf = (addr: number): string | undefined => (rec.kind(addr) === KIND_PERMIT ? rec.decode(addr).attributes.carrierPlate : undefined);
+
+  const drop = (slot: number) => {
+    const addr = slots[slot]!;
+    const kind = rec.kind(addr);
+    const key = rec.key(addr);
+    byId.remove(stringHash(rec.entryId(addr)), slot);
+    byKey.remove(keyHash(kind, key), slot);
+    if (kind === KIND_VEHICLE) byFolded.remove(foldedHash(key), slot);
+    const carrier = carrierOf(addr);
+    if (carrier) byCarrier.remove(stringHash(carrier), slot);
+    const size = rec.size(addr);
+    liveBytes -= size;
+    deadBytes += size;
+    perKind[kind]!--;
+    slots[slot] = EMPTY;
+    if (freeCount >= free.length) {
+      const bigger = new Uint32Array(free.length * 2);
+      bigger.set(free);
+      free = bigger;
+    }
+    free[freeCount++] = slot;
+  };
+
+  const compact = () => {
+    const from = { arena, pool, reader: rec };
+    const to = { arena: createByteArena(), pool: createStringPool() };
+    for (let s = 0; s < nextSlot; s++) if (slots[s] !== EMPTY) slots[s] = copyRecord(from, slots[s]!, to);
+    arena = to.arena;
+    pool = to.pool;
+    rec = recordReader(arena, pool);
+    deadBytes = 0;
+    compactions++;
+  };
+
+  const store: CompactWatchlist = {
+    upsert(entry) {
+      const old = slotOf(entry.entryId);
+      if (old >= 0) {
+        if (rec.version(slots[old]!) > entry.version) {
+          staleIgnored++;
+          return;
+        }
+        drop(old);
+      }
+      const { addr, size } = encodeEntry(entry, arena, pool);
+      const slot = newSlot();
+      slots[slot] = addr;
+      const kind = rec.kind(addr);
+      byId.add(stringHash(entry.entryId), slot);
+      byKey.add(keyHash(kind, entry.key), slot);
+      if (kind === KIND_VEHICLE) byFolded.add(foldedHash(entry.key), slot);
+      if (kind === KIND_PERMIT && entry.attributes.carrierPlate) byCarrier.add(stringHash(entry.attributes.carrierPlate), slot);
+      perKind[kind]!++;
+      liveBytes += size;
+      if (deadBytes > compactDeadBytes && deadBytes > liveBytes) compact();
+    },
+    remove(entryId) {
+      const slot = slotOf(entryId);
+      if (slot >= 0) drop(slot);
+      if (deadBytes > compactDeadBytes && deadBytes > liveBytes) compact();
+    },
+    get(entryId) {
+      const slot = slotOf(entryId);
+      return slot < 0 ? undefined : rec.decode(slots[slot]!);
+    },
+    size: () => perKind[0]! + perKind[1]! + perKind[2]!,
+    *entries() {
+      for (let s = 0; s < nextSlot; s++) if (slots[s] !== EMPTY) yield rec.decode(slots[s]!);
+    },
+    matchPerson(id18, at) {
+      const id = normaliseId(id18);
+      const h = keyHash(KIND_PERSON, id);
+      const t = at.getTime();
+      const out: WatchlistEntry[] = [];
+      for (let p = byKey.first(h); p >= 0; p = byKey.next(h, p)) {
+        const addr = slots[byKey.valueAt(p)]!;
+        if (rec.kind(addr) === KIND_PERSON && rec.key(addr) === id && rec.validAt(addr, t)) out.push(rec.decode(addr));
+      }
+      return out;
+    },
+    matchVehicle(plate, at, o = {}) {
+      const limit = Math.max(1, o.limit ?? 5);
+      const observed = canonicalPlate(plate);
+      const t = at.getTime();
+      const found = new Map<number, VehicleMatchView>();
+      const consider = (slot: number) => {
+        const addr = slots[slot]!;
+        if (found.has(slot) || rec.kind(addr) !== KIND_VEHICLE || !rec.validAt(addr, t)) return;
+        const entry = rec.decode(addr);
+        const differences = plateDiff(entry.key, plate);
+        const base = TIER_SCORE[differences.kind === 'length' ? 'extra' : differences.kind];
+        // Within a tier, fewer differing characters rank first (never enough to cross into the next tier).
+        const score = Math.round((base - 0.01 * Math.max(0, differences.positions.length - 1)) * 100) / 100;
+        found.set(slot, { entry, exact: differences.kind === 'exact', kind: differences.kind, differences, score });
+      };
+      const h = keyHash(KIND_VEHICLE, observed);
+      for (let p = byKey.first(h); p >= 0; p = byKey.next(h, p)) {
+        const slot = byKey.valueAt(p);
+        if (rec.key(slots[slot]!) === observed) consider(slot);
+      }
+      if (o.fuzzy !== false) {
+        const variants = plateVariants(observed);
+        let verified = 0;
+        for (const tier of ['lookalike', 'province', 'extra', 'missing'] as const) {
+          // Lower tiers cannot outrank what is already enough results.
+          if (found.size >= limit || verified >= MAX_FUZZY_CANDIDATES) break;
+          for (const v of variants[tier]) {
+            for (let p = byFolded.first(v.hash); p >= 0 && verified < MAX_FUZZY_CANDIDATES; p = byFolded.next(v.hash, p)) {
+              const slot = byFolded.valueAt(p);
+              verified++;
+              if (!found.has(slot) && foldLookalikes(rec.key(slots[slot]!)) === v.spell()) consider(slot);
+            }
+          }
+        }
+      }
+      return [...found.values()]
+        .sort((a, b) => b.score - a.score || (a.entry.key < b.entry.key ? -1 : a.entry.key > b.entry.key ? 1 : 0) || (a.entry.entryId < b.entry.entryId ? -1 : 1))
+        .slice(0, limit);
+    },
+    matchPermits(q, at) {
+      const t = at.getTime();
+      const seen = new Set<number>();
+      const out: WatchlistEntry[] = [];
+      const take = (slot: number, ok: (e: WatchlistEntry) => boolean) => {
+        const addr = slots[slot]!;
+        if (seen.has(slot) || rec.kind(addr) !== KIND_PERMIT || !rec.validAt(addr, t)) return;
+        const e = rec.decode(addr);
+        if (!ok(e)) return;
+        seen.add(slot);
+        out.push(e);
+      };
+      if (q.permitNo) {
+        const no = canonicalPermitNo(q.permitNo);
+        const h = keyHash(KIND_PERMIT, no);
+        for (let p = byKey.first(h); p >= 0; p = byKey.next(h, p)) take(byKey.valueAt(p), (e) => e.key === no);
+      }
+      if (q.carrierPlate) {
+        const plate = canonicalPlate(q.carrierPlate);
+        const h = stringHash(plate);
+        for (let p = byCarrier.first(h); p >= 0; p = byCarrier.next(h, p)) take(byCarrier.valueAt(p), (e) => e.attributes.carrierPlate === plate);
+      }
+      return out;
+    },
+    stats: () => ({
+      entries: store.size(),
+      persons: perKind[KIND_PERSON]!,
+      vehicles: perKind[KIND_VEHICLE]!,
+      permits: perKind[KIND_PERMIT]!,
+      staleIgnored,
+      recordBytes: liveBytes,
+      deadRecordBytes: deadBytes,
+      poolStrings: pool.count(),
+      heldBytes: arena.reserved() + pool.bytes() + slots.byteLength + free.byteLength + byId.bytes() + byKey.bytes() + byFolded.bytes() + byCarrier.bytes(),
+      compactions,
+    }),
+    compact,
+  };
+  return store;
+}
