@@ -19,7 +19,8 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, 'test/browser/**'],
+          // test/chaos: its own config and stack (npm run test:chaos).
+          exclude: [...configDefaults.exclude, 'test/browser/**', 'test/chaos/**'],
           environment: 'node',
           globalSetup: ['test/support/global-setup.ts'],
           testTimeout: 120_000,

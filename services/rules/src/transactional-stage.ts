@@ -132,17 +132,20 @@ export function createTransactionalStage(deps: {
     const txn = await producer!.transaction();
     step('begin');
     try {
+      // The offsets go first: AddOffsetsToTxn opens the transaction at the coordinator, which answers
+      // CONCURRENT_TRANSACTIONS until the previous commit's markers are written. kafkajs does not retry it, so we
+      // do, briefly. Were the records first, their AddPartitionsToTxn would meet that answer inside kafkajs'
+      // sendBatch, whose retry re-sends to every leader that had not answered yet — including produce requests
+      // still in flight — with new sequence numbers: the same records twice in one committed transaction (seen
+      // on three brokers by the chaos run, scripts/chaos).
+      const offsets = { consumerGroupId: deps.groupId, topics: [{ topic: deps.topic, partitions: group.map((g) => ({ partition: g.partition, offset: g.nextOffset })) }] };
+      await retry(() => txn.sendOffsets(offsets), { attempts: 40, initialMs: 2, maxMs: 200, retriable: isConcurrentTransactions });
+      step('offsets');
       const byTopic = new Map<string, Message[]>();
       for (const g of group) for (const t of g.outputs) byTopic.set(t.topic, [...(byTopic.get(t.topic) ?? []), ...t.messages]);
       const topicMessages = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
       if (topicMessages.length) await txn.sendBatch({ topicMessages, acks: -1 });
       step('send');
-      // kafkajs does not retry AddOffsetsToTxn. When it opens the transaction (a chunk with no outputs), the
-      // coordinator answers CONCURRENT_TRANSACTIONS until the previous commit's markers are written; retrying
-      // briefly here beats aborting and replaying the chunk.
-      const offsets = { consumerGroupId: deps.groupId, topics: [{ topic: deps.topic, partitions: group.map((g) => ({ partition: g.partition, offset: g.nextOffset })) }] };
-      await retry(() => txn.sendOffsets(offsets), { attempts: 40, initialMs: 2, maxMs: 200, retriable: isConcurrentTransactions });
-      step('offsets');
       await txn.commit();
       step('commit');
     } catch (err) {
