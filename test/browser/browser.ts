@@ -1,4 +1,4 @@
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page, type WebSocket as PwWebSocket } from 'playwright-core';
 import { CHROMIUM_ARGS, ensureChromium } from '../../scripts/ensure-chromium';
 import { USERS, type UserKey } from './system';
 
@@ -73,4 +73,24 @@ export async function signIn(page: Page, who: UserKey): Promise<void> {
   await page.locator(tid('login-password')).fill(u.password);
   await page.locator(tid('login-submit')).click();
   await page.locator(tid('logout')).waitFor({ state: 'visible' });
+}
+
+export type HitFrame = { type: string; hit?: { hitId: string; category?: string; subject?: { kind?: string; key?: string }; evidence?: Array<{ eventId: string }> } };
+
+/** Listens to the page's live socket (Playwright sees every frame) and records when each hit frame arrived. */
+export function hitFrames(session: Session): Array<{ at: number; frame: HitFrame }> {
+  const frames: Array<{ at: number; frame: HitFrame }> = [];
+  const watch = (ws: PwWebSocket) => {
+    if (!ws.url().includes('/api/v1/live')) return;
+    ws.on('framereceived', ({ payload }) => {
+      try {
+        const frame = JSON.parse(String(payload)) as HitFrame;
+        if (frame.type === 'hit' || frame.type === 'hit.updated') frames.push({ at: Date.now(), frame });
+      } catch {
+        /* not JSON: not ours to judge here */
+      }
+    });
+  };
+  session.page.on('websocket', watch);
+  return frames;
 }

@@ -1,28 +1,8 @@
-import type { Browser, WebSocket as PwWebSocket } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../support/namespace';
-import { launchChromium, openConsole, signIn, tid, type Session } from './browser';
+import { hitFrames, launchChromium, openConsole, signIn, tid, type Session } from './browser';
 import { CASE_PLATE, corridorHistory, FUGITIVE_ID, fugitiveAtLudian, startSystem, type System } from './system';
-
-type HitFrame = { type: string; hit?: { hitId: string; category?: string; subject?: { kind?: string; key?: string }; evidence?: Array<{ eventId: string }> } };
-
-/** Listens to the page's live socket (Playwright sees every frame) and records when each hit frame arrived. */
-function hitFrames(session: Session): Array<{ at: number; frame: HitFrame }> {
-  const frames: Array<{ at: number; frame: HitFrame }> = [];
-  const watch = (ws: PwWebSocket) => {
-    if (!ws.url().includes('/api/v1/live')) return;
-    ws.on('framereceived', ({ payload }) => {
-      try {
-        const frame = JSON.parse(String(payload)) as HitFrame;
-        if (frame.type === 'hit' || frame.type === 'hit.updated') frames.push({ at: Date.now(), frame });
-      } catch {
-        /* not JSON: not ours to judge here */
-      }
-    });
-  };
-  session.page.on('websocket', watch);
-  return frames;
-}
 
 describe('the web console in headless Chromium, against gateway, rules, indexer and console on real Kafka and Elasticsearch', () => {
   let sys: System;
@@ -122,7 +102,8 @@ describe('the web console in headless Chromium, against gateway, rules, indexer 
         await page.locator(tid('search-submit')).click();
         await page.locator(tid('search-summary')).waitFor();
         const found = await page.locator(tid('result-plate')).allTextContents();
-        return found.filter((p) => p === CASE_PLATE).length >= 3 ? found : undefined;
+        // Seen at Shuifu and Zhaotong in scope (Yibin is in Sichuan, outside this investigator's scope).
+        return found.filter((p) => p === CASE_PLATE).length >= 2 ? found : undefined;
       },
       30_000,
       500,

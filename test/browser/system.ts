@@ -66,7 +66,7 @@ export async function startSystem(opts: { label?: string; engines?: { kafkaBroke
     await ns.cleanup();
   };
   try {
-    await putWatchlist(ns, demoWatchlist());
+    await putWatchlist(ns, demoWatchlist().map((e) => ({ ...e, version: 1 })));
     indexer = buildIndexer(loadIndexerConfig({ ...ns.env, INDEXER_LINGER_MS: '0' }), { logger: ns.logger, kafka: ns.kafka, es: ns.es });
     rules = rulesFor(ns, 'rules-browser');
     con = buildConsole(loadConsoleConfig({ ...ns.env, AUTH_SECRET: SECRET, DOCS_ENABLED: 'false', DASHBOARD_DIR: 'dashboards/console', HEARTBEAT_MS: '2000' }), {
