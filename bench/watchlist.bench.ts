@@ -1,0 +1,439 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { CompressionTypes } from 'kafkajs';
+import { PRECURSOR_IDS, PROVINCES, PROVINCE_BY_REGION, PROVINCE_CONFUSIONS, WatchlistEntrySchema, computeCheckDigit, isValidPlate } from '../schemas/src';
+import { ensureStack } from '../infra/stack/stack';
+import { ensureTopics, topicNames } from '../infra/topics';
+import { createKafka } from '../lib/kafka';
+import { createLogger } from '../lib/logger';
+import { retry } from '../lib/retry';
+import { createReferenceData } from '../services/rules/src/reference-loader';
+import { DEFAULT_RULES } from '../services/rules/src/default-rules';
+import { createCompactWatchlist, type CompactWatchlist } from '../services/rules/src/watchlist/compact-watchlist';
+import { describeMachine } from './machine';
+
+/**
+ * The rules service's watchlist at 10 million entries (issue 4): RSS, load time from the compacted topic,
+ * exact and fuzzy lookups/s, the fuzzy false-hit rate on clean traffic, and how fast a live change shows.
+ *
+ *   npx tsx bench/watchlist.bench.ts [--entries N | --quick] [--out file.json] [--drop-topic]
+ *
+ * Three processes, so each figure is a process's own: this one produces the entries to a compacted bench
+ * topic (`bench-wl-<N>-watchlist.v1`, reused when it already holds N records); a child loads them the way
+ * a rules instance does (`createReferenceData` → compact watchlist), reports RSS and load time, then runs
+ * the lookups and a live put/delete; another child builds the same entries in process, without Kafka
+ * (JSON parse + schema validation + insert, and insert alone), for the index's own cost.
+ */
+const { values: args } = parseArgs({
+  options: {
+    entries: { type: 'string' },
+    quick: { type: 'boolean', default: false },
+    out: { type: 'string' },
+    role: { type: 'string', default: 'main' },
+    lookups: { type: 'string' },
+    'drop-topic': { type: 'boolean', default: false },
+  },
+});
+const N = Number(args.entries ?? (args.quick ? 1_000_000 : 10_000_000));
+const LOOKUPS = Number(args.lookups ?? 200_000);
+const HEAP_MB = Math.max(1024, Math.ceil(N / 10_000_000) * 1536);
+const say = (m: string) => process.stderr.write(`${m}\n`);
+const mib = (b: number) => Math.round(b / 2 ** 20);
+const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
+const AT = new Date('2026-11-22T10:00:00+08:00');
+
+// ---------------------------------------------------------------------------------------------------------
+// Deterministic entries: entry i is always the same, so the producer and the in-process build agree.
+
+const REGIONS = Object.keys(PROVINCE_BY_REGION);
+const LETTERS = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
+const SERIAL = 'ABCDEFGHJKLMNPQRSTUVWXYZ0123456789';
+/** Ordinary plates the generator can make: 31 provinces × 24 letters × 34² × 10³ (two letters-or-digits, three digits). */
+const PLATE_SPACE = PROVINCES.length * 24 * 34 * 34 * 1000;
+const SCRAMBLE = 392_699; // prime, coprime with PLATE_SPACE: j → j·K mod space is a bijection
+const PERSON_CATEGORIES = [['registered_drug_user', 50], ['community_treatment', 15], ['prior_trafficking', 15], ['fugitive', 10], ['revoked_licence', 10]] as const;
+const ACTION_OF: Record<string, string> = { registered_drug_user: 'test', community_treatment: 'question', prior_trafficking: 'covert_check', fugitive: 'detain', revoked_licence: 'question', case_vehicle: 'detain', vehicle_of_interest: 'covert_check', precursor_permit: 'question' };
+const SEVERITY_OF: Record<string, string> = { registered_drug_user: 'medium', community_treatment: 'medium', prior_trafficking: 'high', fugitive: 'critical', revoked_licence: 'medium', case_vehicle: 'high', vehicle_of_interest: 'medium', precursor_permit: 'low' };
+const REASONS = Array.from({ length: 40 }, (_, k) => [`${2020 + (k % 7)}年禁毒专项行动导入:登记吸毒人员`, '社区戒毒期间人员', '涉毒前科人员(贩卖)', '网上追逃人员', '吸毒驾驶,驾驶证已吊销', '涉案车辆,协查通报', '重点关注车辆'][k % 7]! + (k >= 7 ? `(批次${k})` : ''));
+
+/** A 32-bit mix of i, for choices that must look random but stay reproducible. */
+function h(i: number, salt: number): number {
+  let x = Math.imul(i ^ salt, 0x9e3779b1) >>> 0;
+  x ^= x >>> 15;
+  x = Math.imul(x, 0x85ebca6b) >>> 0;
+  return (x ^ (x >>> 13)) >>> 0;
+}
+
+/** Plate number j of the ordinary-plate space (j < PLATE_SPACE), scrambled so listed plates spread like real ones. */
+export function plateAt(j: number): string {
+  let x = (j * SCRAMBLE) % PLATE_SPACE;
+  const prov = PROVINCES[x % PROVINCES.length]!;
+  x = Math.floor(x / PROVINCES.length);
+  const letter = LETTERS[x % 24]!;
+  x = Math.floor(x / 24);
+  const a = SERIAL[x % 34]!;
+  x = Math.floor(x / 34);
+  const b = SERIAL[x % 34]!;
+  x = Math.floor(x / 34);
+  return `${prov}${letter}${a}${b}${String(x).padStart(3, '0')}`;
+}
+
+function residentIdAt(i: number): string {
+  let x = i;
+  const region = REGIONS[x % REGIONS.length]!;
+  x = Math.floor(x / REGIONS.length);
+  const seq = x % 1000;
+  x = Math.floor(x / 1000);
+  const birth = new Date(Date.UTC(1950, 0, 1) + (x % 20_000) * 86_400_000).toISOString();
+  const first17 = `${region}${String(1 + (h(i, 7) % 15)).padStart(2, '0')}${String(1 + (h(i, 8) % 20)).padStart(2, '0')}${birth.slice(0, 4)}${birth.slice(5, 7)}${birth.slice(8, 10)}${String(seq).padStart(3, '0')}`;
+  return first17 + computeCheckDigit(first17);
+}
+
+/** Entry i: 60 % persons, 35 % vehicles (a tenth new-energy), 5 % precursor permits; imported in batches of 100,000. */
+export function entryAt(i: number): Record<string, unknown> {
+  const batch = Math.floor(i / 100_000);
+  const r = h(i, 1);
+  const slot = i % 20;
+  const kind = slot < 12 ? 'person' : slot < 19 ? 'vehicle' : 'permit';
+  const region = REGIONS[h(i, 2) % REGIONS.length]!;
+  let category: string;
+  let key: string;
+  const attributes: Record<string, unknown> = {};
+  if (kind === 'person') {
+    let pick = r % 100;
+    category = PERSON_CATEGORIES.find(([, w]) => (pick -= w) < 0)?.[0] ?? 'fugitive';
+    key = residentIdAt(i);
+    if (category === 'community_treatment') attributes.areaJurisdiction = `${region}0100`;
+  } else if (kind === 'vehicle') {
+    category = r % 3 === 0 ? 'case_vehicle' : 'vehicle_of_interest';
+    if (r % 10 === 1) {
+      const p = plateAt(i);
+      key = `${p.slice(0, 2)}${'DF'[r % 2]}${SERIAL[h(i, 3) % 34]}${String(h(i, 4) % 10_000).padStart(4, '0')}`;
+    } else key = plateAt(i);
+  } else {
+    category = 'precursor_permit';
+    key = `XK${2024 + (r % 3)}${region}${String(i).padStart(9, '0')}`;
+    Object.assign(attributes, { chemical: PRECURSOR_IDS[r % PRECURSOR_IDS.length], maxQuantityKg: 100 * (1 + (r % 50)), permitNo: key });
+    if (r % 2 === 0) attributes.carrierPlate = plateAt(i + 7);
+  }
+  const reason = r % 10 < 7 ? REASONS[(batch + slot) % REASONS.length]! : `案件编号(${2020 + (r % 6)})${region}刑侦字${i}号:${kind === 'vehicle' ? '涉案车辆' : kind === 'person' ? '涉毒人员' : '许可核查'}`;
+  const month = String(1 + (batch % 12)).padStart(2, '0');
+  return {
+    entryId: `WL-${String(i).padStart(8, '0')}`,
+    kind,
+    key,
+    category,
+    severity: SEVERITY_OF[category],
+    action: ACTION_OF[category],
+    ownerJurisdiction: r % 4 === 0 ? `${region}0000` : `${region}0100`,
+    reason,
+    validFrom: `2026-${month}-01T00:00:00+08:00`,
+    ...(r % 5 !== 0 ? { validUntil: `2028-${month}-01T00:00:00+08:00` } : {}),
+    attributes,
+    version: 1 + (r % 3 === 0 ? 1 : 0),
+    provenance: { source: 'import', by: `admin-${batch % 7}`, at: `2026-${month}-0${1 + (batch % 9)}T09:00:00+08:00` },
+    ...(kind === 'person' && r % 20 === 0 ? { display: { zh: `人员${i}`, en: `person ${i}` } } : {}),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Lookups, run on a loaded watchlist.
+
+/** A valid plate of the same distribution that is not on the list (j beyond the listed range). */
+function cleanPlate(k: number): string {
+  return plateAt(N + 1 + ((h(k, 11) % (PLATE_SPACE - N - 1)) >>> 0));
+}
+
+/** Listed vehicle plate misread one way or another (look-alike, province, dropped or added character). */
+function misread(plate: string, k: number): string {
+  const chars = [...plate];
+  const LOOK: Record<string, string> = { '0': 'D', D: '0', Q: '0', '1': 'I', '2': 'Z', Z: '2', '5': 'S', S: '5', '8': 'B', B: '8', '6': 'G', G: '6' };
+  const how = k % 4;
+  if (how === 0) {
+    const at = [2, 3, 4, 5, 6].find((p) => LOOK[chars[p]!] !== undefined);
+    if (at !== undefined) chars[at] = LOOK[chars[at]!]!;
+    else chars.splice(4, 1);
+  } else if (how === 1 && PROVINCE_CONFUSIONS[chars[0]!]) chars[0] = PROVINCE_CONFUSIONS[chars[0]!]![0]!;
+  else if (how === 2) chars.splice(2 + (k % 5), 1);
+  else chars.splice(2 + (k % 5), 0, '7');
+  return chars.join('');
+}
+
+function timeIt(n: number, fn: (k: number) => void): number {
+  const t = performance.now();
+  for (let k = 0; k < n; k++) fn(k);
+  return n / ((performance.now() - t) / 1000);
+}
+
+function runLookups(wl: CompactWatchlist) {
+  const n = LOOKUPS;
+  const listedPersons: string[] = [];
+  const listedPlates: string[] = [];
+  for (let k = 0; listedPersons.length < 10_000 || listedPlates.length < 10_000; k++) {
+    const e = entryAt(h(k, 21) % N);
+    if (e.kind === 'person') listedPersons.push(String(e.key));
+    if (e.kind === 'vehicle' && String(e.key).length === 7) listedPlates.push(String(e.key));
+  }
+  const unlistedPersons = Array.from({ length: 10_000 }, (_, k) => residentIdAt(N + 20 + k * 20));
+  const clean = Array.from({ length: 20_000 }, (_, k) => cleanPlate(k)).filter((p) => wl.matchVehicle(p, AT, { fuzzy: false }).length === 0);
+  const misreads = listedPlates.map((p, k) => misread(p, k));
+
+  const personExact = timeIt(n, (k) => wl.matchPerson(k % 2 ? listedPersons[k % listedPersons.length]! : unlistedPersons[k % unlistedPersons.length]!, AT));
+  const vehicleExact = timeIt(n, (k) => wl.matchVehicle(k % 2 ? listedPlates[k % listedPlates.length]! : clean[k % clean.length]!, AT, { fuzzy: false }));
+  const fuzzyN = Math.max(1000, Math.floor(n / 4));
+  const vehicleFuzzyClean = timeIt(fuzzyN, (k) => wl.matchVehicle(clean[k % clean.length]!, AT, { limit: 3 }));
+  const vehicleFuzzyMisread = timeIt(fuzzyN, (k) => wl.matchVehicle(misreads[k % misreads.length]!, AT, { limit: 3 }));
+  const permits = timeIt(n, (k) => wl.matchPermits({ permitNo: String(entryAt(19 + 20 * (k % Math.floor(N / 20))).key) }, AT));
+
+  // False hits: clean traffic (valid plates not on the list) that still gets a fuzzy candidate.
+  const byKind: Record<string, number> = {};
+  let falseHits = 0;
+  let candidates = 0;
+  for (const p of clean) {
+    const res = wl.matchVehicle(p, AT, { limit: 3 });
+    if (res.length > 0) falseHits++;
+    candidates += res.length;
+    for (const m of res) byKind[m.kind] = (byKind[m.kind] ?? 0) + 1;
+  }
+  // Recall: misread listed plates whose entry is among the (at most 3) results.
+  let recalled = 0;
+  misreads.forEach((m, k) => {
+    if (wl.matchVehicle(m, AT, { limit: 3 }).some((x) => x.entry.key === listedPlates[k])) recalled++;
+  });
+  return {
+    lookupsPerSec: {
+      personExact: Math.round(personExact),
+      vehicleExact: Math.round(vehicleExact),
+      vehicleFuzzyCleanTraffic: Math.round(vehicleFuzzyClean),
+      vehicleFuzzyMisreads: Math.round(vehicleFuzzyMisread),
+      permitByNumber: Math.round(permits),
+    },
+    fuzzy: {
+      cleanPlatesTested: clean.length,
+      falseHitRate: round(falseHits / clean.length, 4),
+      falseCandidatesPerPlate: round(candidates / clean.length, 4),
+      falseCandidatesByKind: byKind,
+      misreadsTested: misreads.length,
+      misreadRecall: round(recalled / misreads.length, 4),
+      limit: 3,
+    },
+  };
+}
+
+function memory() {
+  (globalThis as { gc?: () => void }).gc?.();
+  const m = process.memoryUsage();
+  return { rssMiB: mib(m.rss), heapUsedMiB: mib(m.heapUsed), externalMiB: mib(m.external), arrayBuffersMiB: mib(m.arrayBuffers) };
+}
+
+const benchPrefix = `bench-wl-${N}-`;
+
+// ---------------------------------------------------------------------------------------------------------
+// Child: load from Kafka as a rules instance does.
+
+async function roleLoad(brokers: string[]) {
+  const logger = createLogger({ level: 'warn', name: 'bench-watchlist' });
+  const kafka = createKafka({ brokers, clientId: 'bench-watchlist-load', logger });
+  const topics = topicNames(benchPrefix);
+  const before = memory();
+  const watchlist = createCompactWatchlist({ expectedEntries: N });
+  const reference = createReferenceData({ kafka, topics: { watchlist: topics.watchlist, rules: topics.rules }, watchlist, defaults: DEFAULT_RULES, retroGroupId: `${benchPrefix}rules-retro`, logger });
+  const t0 = performance.now();
+  let lastLog = t0;
+  const ticker = setInterval(() => {
+    if (performance.now() - lastLog > 5000) {
+      lastLog = performance.now();
+      say(`  load: ${watchlist.size().toLocaleString('en-US')} entries after ${Math.round((lastLog - t0) / 1000)} s, rss ${mib(process.memoryUsage().rss)} MiB`);
+    }
+  }, 1000);
+  await reference.start();
+  const loadSeconds = (performance.now() - t0) / 1000;
+  clearInterval(ticker);
+  const after = memory();
+  say(`  loaded ${watchlist.size().toLocaleString('en-US')} entries in ${round(loadSeconds, 1)} s; rss ${after.rssMiB} MiB`);
+
+  // A live change: a put, then its tombstone, timed from the producer's ack to visibility in the index.
+  const producer = kafka.producer({ idempotent: true });
+  await producer.connect();
+  const live: number[] = [];
+  const liveDelete: number[] = [];
+  for (let k = 0; k < 5; k++) {
+    const e = { ...entryAt(N + 1000 + k), entryId: `WL-LIVE-${Date.now()}-${k}` };
+    const t = performance.now();
+    await producer.send({ topic: topics.watchlist, acks: -1, messages: [{ key: String(e.entryId), value: JSON.stringify(e) }] });
+    while (!watchlist.get(String(e.entryId))) await new Promise((r) => setTimeout(r, 1));
+    live.push(performance.now() - t);
+    const t2 = performance.now();
+    await producer.send({ topic: topics.watchlist, acks: -1, messages: [{ key: String(e.entryId), value: null }] });
+    while (watchlist.get(String(e.entryId))) await new Promise((r) => setTimeout(r, 1));
+    liveDelete.push(performance.now() - t2);
+  }
+  await producer.disconnect();
+  await reference.stop();
+
+  say('  lookups…');
+  const lookups = runLookups(watchlist);
+  return {
+    loadFromKafka: {
+      loadSeconds: round(loadSeconds, 1),
+      entriesPerSec: Math.round(watchlist.size() / loadSeconds),
+      rssMiBAfterLoad: after.rssMiB,
+      memoryBeforeLoad: before,
+      memoryAfterLoad: after,
+      liveUpdateMs: { putVisible: live.map((x) => round(x, 1)), deleteVisible: liveDelete.map((x) => round(x, 1)) },
+    },
+    index: watchlist.stats(),
+    ...lookups,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Child: in-process build (no Kafka).
+
+function roleBuild() {
+  const before = memory();
+  const watchlist = createCompactWatchlist({ expectedEntries: N });
+  const CH = 20_000;
+  let parseMs = 0;
+  let insertMs = 0;
+  const t0 = performance.now();
+  for (let i = 0; i < N; i += CH) {
+    const json = Array.from({ length: Math.min(CH, N - i) }, (_, k) => JSON.stringify(entryAt(i + k)));
+    const t1 = performance.now();
+    const parsed = json.map((s) => WatchlistEntrySchema.parse(JSON.parse(s)));
+    const t2 = performance.now();
+    for (const e of parsed) watchlist.upsert(e);
+    const t3 = performance.now();
+    parseMs += t2 - t1;
+    insertMs += t3 - t2;
+    if ((i / CH) % 50 === 0) say(`  build: ${i.toLocaleString('en-US')} entries, rss ${mib(process.memoryUsage().rss)} MiB`);
+  }
+  const totalS = (performance.now() - t0) / 1000;
+  const after = memory();
+  return {
+    inProcessBuild: {
+      parseAndValidateSeconds: round(parseMs / 1000, 1),
+      insertSeconds: round(insertMs / 1000, 1),
+      insertsPerSec: Math.round(N / (insertMs / 1000)),
+      totalSecondsInclGeneration: round(totalS, 1),
+      memoryAfterBuild: after,
+      memoryBefore: before,
+      bytesPerEntryHeld: round(watchlist.stats().heldBytes / N, 1),
+    },
+    index: watchlist.stats(),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Main: produce the topic, run the children, write the result.
+
+async function produceTopic(brokers: string[]) {
+  const logger = createLogger({ level: 'warn', name: 'bench-watchlist' });
+  const kafka = createKafka({ brokers, clientId: 'bench-watchlist-produce', logger });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await ensureTopics(admin, { prefix: benchPrefix, brokers: brokers.length });
+    const topic = topicNames(benchPrefix).watchlist;
+    const offsets = await retry(() => admin.fetchTopicOffsets(topic));
+    const held = offsets.reduce((s, p) => s + Number(p.high) - Number(p.low), 0);
+    if (held >= N) {
+      say(`  ${topic} already holds ${held.toLocaleString('en-US')} records: reused`);
+      return { topic, produced: 0, reused: true, records: held };
+    }
+    if (held > 0) throw new Error(`${topic} holds ${held} of ${N} records (an interrupted run): delete it and run again`);
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 5 });
+    await producer.connect();
+    const t0 = performance.now();
+    const BATCH = 5_000;
+    const inflight = new Set<Promise<unknown>>();
+    for (let i = 0; i < N; i += BATCH) {
+      const messages = Array.from({ length: Math.min(BATCH, N - i) }, (_, k) => {
+        const e = entryAt(i + k);
+        return { key: String(e.entryId), value: JSON.stringify(e) };
+      });
+      const p = producer.send({ topic, acks: -1, compression: CompressionTypes.None, messages }).finally(() => inflight.delete(p));
+      inflight.add(p);
+      if (inflight.size >= 4) await Promise.race(inflight);
+      if ((i / BATCH) % 100 === 0) say(`  produce: ${i.toLocaleString('en-US')} / ${N.toLocaleString('en-US')}`);
+    }
+    await Promise.all(inflight);
+    await producer.disconnect();
+    const seconds = (performance.now() - t0) / 1000;
+    return { topic, produced: N, reused: false, produceSeconds: round(seconds, 1), recordsPerSec: Math.round(N / seconds) };
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function child(role: string, brokers: string[]): Promise<Record<string, unknown>> {
+  const script = fileURLToPath(import.meta.url);
+  const out = `${dirname(script)}/../.local/bench-watchlist-${role}-${process.pid}.json`;
+  const nodeArgs = [`--max-old-space-size=${HEAP_MB}`, '--max-semi-space-size=32', '--expose-gc', '--import', 'tsx', script, '--role', role, '--entries', String(N), '--lookups', String(LOOKUPS), '--out', out];
+  const code = await new Promise<number | null>((resolve) => {
+    const c = spawn(process.execPath, nodeArgs, { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, BENCH_BROKERS: brokers.join(',') } });
+    c.on('exit', resolve);
+  });
+  if (code !== 0) throw new Error(`watchlist bench child ${role} failed (exit ${code})`);
+  const { readFileSync, rmSync } = await import('node:fs');
+  const r = JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>;
+  rmSync(out);
+  return r;
+}
+
+async function main() {
+  if (args.role === 'load' || args.role === 'build') {
+    const r = args.role === 'load' ? await roleLoad((process.env.BENCH_BROKERS ?? '').split(',')) : roleBuild();
+    writeFileSync(args.out!, JSON.stringify(r));
+    process.exit(0);
+  }
+  const date = new Date().toISOString().slice(0, 10);
+  const out = args.out ?? fileURLToPath(new URL(`./results/${date}-watchlist${N < 10_000_000 ? '-quick' : ''}.json`, import.meta.url));
+  say(`watchlist bench: ${N.toLocaleString('en-US')} entries, child heap ${HEAP_MB} MiB`);
+  const { kafkaBrokers } = await ensureStack({ log: (m) => say(`  ${m}`) });
+  const loadAverageAtStart = (await import('node:os')).loadavg().map((x) => round(x));
+  say('[1/3] producing the compacted bench topic');
+  const produce = await produceTopic(kafkaBrokers);
+  say('[2/3] a rules instance loads it from Kafka, then lookups');
+  const load = await child('load', kafkaBrokers);
+  say('[3/3] in-process build (no Kafka)');
+  const build = await child('build', kafkaBrokers);
+  const loadFromKafka = load.loadFromKafka as { rssMiBAfterLoad: number; loadSeconds: number };
+  const result = {
+    date: new Date().toISOString(),
+    name: 'watchlist',
+    entries: N,
+    mix: { persons: 0.6, vehicles: 0.35, permits: 0.05, newEnergyShareOfVehicles: 0.1, uniqueReasonShare: 0.3 },
+    machine: describeMachine(),
+    loadAverageAtStart,
+    loadAverageAtEnd: (await import('node:os')).loadavg().map((x) => round(x)),
+    nodeFlags: [`--max-old-space-size=${HEAP_MB}`, '--max-semi-space-size=32'],
+    rssMiB: loadFromKafka.rssMiBAfterLoad,
+    loadSeconds: loadFromKafka.loadSeconds,
+    targets: { rssMiB: 2560, loadSeconds: 60, liveUpdateMs: 1000, met: { rss: loadFromKafka.rssMiBAfterLoad <= 2560, load: loadFromKafka.loadSeconds <= 60 } },
+    produce,
+    ...load,
+    inProcessBuild: build.inProcessBuild,
+    inProcessIndex: build.index,
+  };
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+  say(`wrote ${out}`);
+  if (args['drop-topic']) {
+    const kafka = createKafka({ brokers: kafkaBrokers, clientId: 'bench-watchlist-drop', logger: createLogger({ level: 'warn', name: 'bench-watchlist' }) });
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.deleteTopics({ topics: Object.values(topicNames(benchPrefix)) });
+    await admin.disconnect();
+    say(`  dropped the ${benchPrefix}* topics`);
+  }
+}
+
+if (!isValidPlate(plateAt(12345))) throw new Error('bench plate generator makes invalid plates');
+main().catch((err: unknown) => {
+  say(`watchlist bench failed: ${err instanceof Error ? err.stack : String(err)}`);
+  process.exit(1);
+});
