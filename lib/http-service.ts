@@ -33,6 +33,16 @@ export function createHttpService(opts: HttpServiceOptions): FastifyInstance {
     // Errors fastify's router raises before any route runs (a path segment over maxParamLength, a path that
     // does not decode): answered as problem+json like every other refusal, not fastify's plain JSON (found by
     // the HTTP fuzzer, docs/FUZZING.md).
+    // Requests Node's HTTP parser refuses (headers over its limit, not HTTP at all, too slow) never reach a route:
+    // answered on the socket, as problem+json too (fastify's default writes plain JSON; found by schemathesis).
+    clientErrorHandler: (err: NodeJS.ErrnoException, socket) => {
+      if (err.code === 'ECONNRESET' || socket.destroyed) return;
+      const code = err.code === 'HPE_HEADER_OVERFLOW' ? 'headers_too_large' : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'request_timeout' : 'malformed_request';
+      const body = JSON.stringify(toProblem(new AppError(code)));
+      const status = ERROR_CATALOGUE[code].status;
+      if (socket.writable) socket.write(`HTTP/1.1 ${status} ${ERROR_CATALOGUE[code].title}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      socket.destroy(err);
+    },
     frameworkErrors: (err, req, reply) => {
       const code = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'uri_too_long' : err.code === 'FST_ERR_BAD_URL' ? 'validation_failed' : 'internal';
       const path = req.url.split('?')[0]!;

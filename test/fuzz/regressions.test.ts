@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpService } from '../../lib/http-service';
 import { createLogger } from '../../lib/logger';
@@ -68,5 +69,33 @@ describe('fuzzer findings in the router', () => {
     expect(r.status).toBe(400);
     expect(r.type).toMatch(/^application\/problem\+json/);
     expect(JSON.parse(r.body)).toMatchObject({ status: 400, code: 'validation_failed' });
+  });
+});
+
+/** Raw bytes to the server, and everything it answers until it closes. */
+function raw(bytes: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.end(bytes));
+    let text = '';
+    socket.on('data', (c: Buffer) => (text += c.toString()));
+    socket.on('close', () => resolve(text));
+    socket.on('error', reject);
+  });
+}
+
+describe('fuzzer findings in the HTTP parser', () => {
+  it('headers over the limit are problem+json 431 headers_too_large, not fastify’s plain JSON', async () => {
+    const r = await get(`/things/x?${'q='.padEnd(20_000, 'x')}`).catch(() => undefined);
+    const answer = r ?? { status: 0, type: '', body: '' };
+    expect(answer.status).toBe(431);
+    expect(answer.type).toMatch(/^application\/problem\+json/);
+    expect(JSON.parse(answer.body)).toMatchObject({ status: 431, code: 'headers_too_large' });
+  });
+
+  it('bytes that are not HTTP are answered with problem+json 400 malformed_request', async () => {
+    const text = await raw('GARBAGE\r\n\r\n');
+    expect(text).toMatch(/^HTTP\/1\.1 400 /);
+    expect(text).toMatch(/content-type: application\/problem\+json/i);
+    expect(JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4))).toMatchObject({ status: 400, code: 'malformed_request' });
   });
 });
