@@ -96,8 +96,12 @@ export async function fuzzWebSocket(opts: WsFuzzOptions): Promise<WsFuzzReport> 
   const report: WsFuzzReport = { target: 'console /api/v1/live', seed, sessions: 0, frames: 0, upgrades: 0, serverFrames: {}, closeCodes: {}, failures: [], durationMs: 0 };
   const started = Date.now();
   const fail = (f: WsFailure) => void (report.failures.length < 100 && report.failures.push(f));
-  const sessions = fc.sample(fc.tuple(fc.array(frameArb, { minLength: 1, maxLength: per }), fc.oneof({ weight: 9, arbitrary: fc.constant('good') }, { weight: 1, arbitrary: fc.constantFrom('none', 'garbage', 'forged', 'long') })), { seed, numRuns: opts.maxSessions });
-  for (const [frames, auth] of sessions) {
+  const sessionArb = fc.tuple(fc.array(frameArb, { minLength: 1, maxLength: per }), fc.oneof({ weight: 9, arbitrary: fc.constant('good') }, { weight: 1, arbitrary: fc.constantFrom('none', 'garbage', 'forged', 'long') }));
+  // Drawn a few at a time: huge frames are megabytes each.
+  function* sessions(): Generator<[Frame[], string]> {
+    for (let chunk = 0; chunk * 10 < opts.maxSessions; chunk++) yield* fc.sample(sessionArb, { seed: seed + chunk, numRuns: Math.min(10, opts.maxSessions - chunk * 10) });
+  }
+  for (const [frames, auth] of sessions()) {
     if (Date.now() - started > opts.maxMs) break;
     report.sessions++;
     report.upgrades++;
