@@ -96,7 +96,7 @@ async function main(): Promise<void> {
     results.properties = await propertyTests();
     say(`HTTP fuzzing, ${HTTP_SECONDS} s per service`);
     const officer = () => fc.oneof({ weight: 6, arbitrary: fc.constant(null).map(() => t.tokenFor('officer')) }, { weight: 1, arbitrary: t.anyToken() });
-    results.httpGateway = await fuzzHttp({ name: 'gateway', baseUrl: t.gatewayUrl, doc: doc('gateway'), token: officer, ...gatewaySeeds(), maxRequests: 1e9, maxMs: HTTP_SECONDS * 1000 });
+    results.httpGateway = await fuzzHttp({ name: 'gateway', baseUrl: t.gatewayUrl, doc: doc('gateway'), token: officer, ...gatewaySeeds(), maxRequests: 1e9, maxMs: HTTP_SECONDS * 1000, concurrency: 8 });
     results.httpConsole = await fuzzHttp({ name: 'console', baseUrl: t.consoleUrl, doc: doc('console'), token: () => t.anyToken(), ...consoleSeeds(), maxRequests: 1e9, maxMs: HTTP_SECONDS * 1000 });
     say(`WebSocket fuzzing, ${WS_SECONDS} s`);
     results.websocket = await fuzzWebSocket({ wsUrl: t.consoleWsUrl, httpUrl: t.consoleUrl, token: () => t.tokenFor('commander'), maxSessions: 1e9, maxMs: WS_SECONDS * 1000 });

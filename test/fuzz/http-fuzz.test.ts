@@ -32,7 +32,7 @@ afterAll(async () => {
 describe('HTTP fuzzing from the OpenAPI documents', () => {
   it('the gateway answers every random or mutated request with a 2xx or a problem+json 4xx, and stays up', async () => {
     const officer = () => fc.oneof({ weight: 6, arbitrary: fc.constant(null).map(() => t.tokenFor('officer')) }, { weight: 1, arbitrary: t.anyToken() });
-    const report = await fuzzHttp({ name: 'gateway', baseUrl: t.gatewayUrl, doc: doc('gateway'), token: officer, ...gatewaySeeds(), maxRequests: 50_000, maxMs: SECONDS * 1000 });
+    const report = await fuzzHttp({ name: 'gateway', baseUrl: t.gatewayUrl, doc: doc('gateway'), token: officer, ...gatewaySeeds(), maxRequests: 50_000, maxMs: SECONDS * 1000, concurrency: 8 });
     process.stdout.write(`${summary(report)}\n`);
     expect(report.failures, JSON.stringify(report.failures.slice(0, 5), null, 2)).toEqual([]);
     expect(report.requests).toBeGreaterThan(100);
