@@ -110,13 +110,20 @@ export async function startLiveRecorder(o: LiveRecorderOptions): Promise<LiveRec
   };
 
   const loop = async () => {
+    let told = 0;
     while (!stopped) {
+      const before = connections;
       try {
         await connectOnce();
       } catch (err) {
         if (stopped) break;
-        if (connections > 0) o.log(`live client: ${err instanceof Error ? err.message : String(err)}`);
+        // Once per outage, not once per attempt.
+        if (connections > 0 && told !== connections) {
+          told = connections;
+          o.log(`live client: ${err instanceof Error ? err.message : String(err)}; reconnecting`);
+        }
       }
+      if (connections > before) told = 0;
       if (!stopped) await sleep(300);
     }
   };
