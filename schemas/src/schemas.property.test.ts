@@ -14,6 +14,7 @@ import { validationErrors } from './validation-errors';
  * `FC_RUNS` scales the runs per property (200 in `npm test`; `npm run fuzz` uses more).
  */
 const RUNS = Number(process.env.FC_RUNS ?? 200);
+const TIMEOUT = 10_000 + RUNS * 50;
 let tried = 0;
 afterAll(() => {
   process.stdout.write(`schemas.property: ${tried} inputs tried\n`);
@@ -259,7 +260,7 @@ describe('every zod schema in schemas/src', () => {
         expect(r.success, r.success ? '' : `${name}: ${JSON.stringify(validationErrors(r.error))}`).toBe(true);
         if (r.success) expectRoundTrip(schema, r.data);
       }
-    });
+    }, TIMEOUT);
 
     it('never throws on any mutation of a valid fixture: a typed error or a value that round-trips', () => {
       const target = fc.constantFrom(...fixtures).chain((f) => fc.tuple(fc.constant(f), fc.constantFrom(...paths(f)), fc.array(mutation, { minLength: 1, maxLength: 3 })));
@@ -271,7 +272,7 @@ describe('every zod schema in schemas/src', () => {
         }),
         { numRuns: RUNS },
       );
-    });
+    }, TIMEOUT);
 
     it('never throws on arbitrary values', () => {
       fc.assert(
@@ -280,6 +281,6 @@ describe('every zod schema in schemas/src', () => {
         }),
         { numRuns: Math.ceil(RUNS / 2) },
       );
-    });
+    }, TIMEOUT);
   });
 });

@@ -20,6 +20,8 @@ import { createWatchlistImporter, type ImportJob } from './watchlist-import';
  * test/console/admin.test.ts against the real broker).
  */
 const RUNS = Number(process.env.FC_RUNS ?? 200);
+/** Streams are async: a long run (`FC_RUNS`) needs more than vitest's default 5 s. */
+const TIMEOUT = 10_000 + RUNS * 100;
 let tried = 0;
 afterAll(() => {
   process.stdout.write(`watchlist-import.property: ${tried} files tried\n`);
@@ -101,7 +103,7 @@ describe('watchlist import parser', () => {
       }),
       { numRuns: RUNS },
     );
-  });
+  }, TIMEOUT);
 
   it('accounts for every CSV row of any file, header included, and accepts the valid rows', async () => {
     await fc.assert(
@@ -112,7 +114,7 @@ describe('watchlist import parser', () => {
       }),
       { numRuns: RUNS },
     );
-  });
+  }, TIMEOUT);
 
   it('ends any byte stream (invalid UTF-8, NULs, no newline at all) as a finished job', async () => {
     await fc.assert(
@@ -122,7 +124,7 @@ describe('watchlist import parser', () => {
       }),
       { numRuns: RUNS },
     );
-  });
+  }, TIMEOUT);
 
   it('parses any CSV line it was given back from its own quoting, and never builds prototype keys', () => {
     fc.assert(
@@ -143,5 +145,5 @@ describe('watchlist import parser', () => {
       }),
       { numRuns: RUNS },
     );
-  });
+  }, TIMEOUT);
 });

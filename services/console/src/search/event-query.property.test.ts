@@ -14,6 +14,7 @@ import { ExportQuery, SearchBody, StatsQuery, TimelineQuery, RouteQuery } from '
  * pointer, never another exception.
  */
 const RUNS = Number(process.env.FC_RUNS ?? 200);
+const TIMEOUT = 10_000 + RUNS * 50;
 let tried = 0;
 afterAll(() => {
   process.stdout.write(`search.property: ${tried} inputs tried\n`);
@@ -105,7 +106,7 @@ describe('search query parser', () => {
       }),
       { numRuns: RUNS * 5 },
     );
-  });
+  }, TIMEOUT);
 
   it('parses any query string of the export, timelines, routes and statistics without throwing', () => {
     const qs = fc.dictionary(fc.constantFrom('types', 'checkpointIds', 'plateFuzzy', 'suspicious', 'format', 'limit', 'token', 'from', 'to', 'days', 'bucket', 'jurisdiction', 'plate', 'idNumber', 'purpose', 'sort', 'query', 'grantId', 'x'), fc.oneof(fc.string({ maxLength: 60 }), fc.constantFrom('true', '0', '1e400', '-1', 'csv', 'ndjson', 'inspection,,drug_test', ',', 'day', 'hour')), { maxKeys: 10 });
@@ -119,7 +120,7 @@ describe('search query parser', () => {
       }),
       { numRuns: RUNS * 2 },
     );
-  });
+  }, TIMEOUT);
 
   it('reads any plate pattern as term lookups or a 400 on /plate, exact when it is a whole plate', () => {
     fc.assert(
@@ -140,7 +141,7 @@ describe('search query parser', () => {
       { numRuns: RUNS * 5 },
     );
     for (const plate of Object.values(SAMPLE_PLATES)) expect(plateClauses(plate, false)).toEqual([{ term: { plates: plate } }]);
-  });
+  }, TIMEOUT);
 
   it('gives back the sort values of any cursor it made, and refuses every other string with a 400', () => {
     fc.assert(
@@ -160,5 +161,5 @@ describe('search query parser', () => {
       }),
       { numRuns: RUNS * 2 },
     );
-  });
+  }, TIMEOUT);
 });
