@@ -76,7 +76,8 @@ export function writeReport(r: R, dir: string, base: string): string {
     if (e.batch?.timeline && e.single?.timeline) {
       out.push(chart('accepted-per-second.svg', lineChart('Events accepted', 'events', [{ label: 'batch', values: e.batch.timeline, color: '#4a78b5' }, { label: 'single', values: e.single.timeline, color: '#3a9d5d' }]), 'events accepted per second'), '');
       for (const [label, x] of [['Batch', e.batch], ['Single', e.single]] as const) {
-        out.push(`${label}: ${show(x.accepted)} accepted in ${x.submitSeconds} s; all judged by the rules service after ${x.judgedSeconds} s and all in Elasticsearch after ${x.indexedSeconds} s (${x.judgedSeconds > x.indexedSeconds ? 'the rules service was the slower stage' : 'indexing was the slower stage'}).`, '');
+        const slowest = [['judging', x.judgedSeconds], ['correlation', x.correlatedSeconds], ['indexing', x.indexedSeconds]].sort((a, b) => (b[1] as number) - (a[1] as number))[0]![0];
+        out.push(`${label}: ${show(x.accepted)} accepted in ${x.submitSeconds} s; every event judged by the rules service after ${x.judgedSeconds} s, every sighting correlated after ${x.correlatedSeconds} s, every event in Elasticsearch after ${x.indexedSeconds} s (seconds from the first request; ${slowest} finished last).`, '');
       }
     }
   }
@@ -110,7 +111,7 @@ export function writeReport(r: R, dir: string, base: string): string {
   }
   if (r.soak) {
     const k: R = r.soak;
-    out.push('## Soak', '', `${k.seconds} s at ${k.rateEventsPerSec} events/s (achieved ${k.achievedRate}): ${show(k.accepted)} accepted, ${k.failed} failed; ${k.plantedHitsSeen} of ${k.plantedHits} planted hits reached the console; the rules service and Elasticsearch had every accepted event ${k.caughtUpAfterSeconds.judgedSeconds} s / ${k.caughtUpAfterSeconds.indexedSeconds} s after the load stopped.`, '');
+    out.push('## Soak', '', `${k.seconds} s at ${k.rateEventsPerSec} events/s (achieved ${k.achievedRate}): ${show(k.accepted)} accepted, ${k.failed} failed; ${k.plantedHitsSeen} of ${k.plantedHits} planted hits reached the console; after the load stopped, every accepted event was judged within ${k.caughtUpAfterSeconds.judgedSeconds} s, every sighting correlated within ${k.caughtUpAfterSeconds.correlatedSeconds} s and every event in Elasticsearch within ${k.caughtUpAfterSeconds.indexedSeconds} s.`, '');
     out.push('| process | RSS after warm-up MiB | RSS at end MiB | growth MiB/hour | event-loop lag p99, median / max ms |', '|---|---|---|---|---|');
     for (const [nm, g] of Object.entries(k.perProcess as Record<string, R>)) out.push(`| ${nm} | ${g.rssStartMiB} | ${g.rssEndMiB} | ${g.rssSlopeMiBPerHour} | ${g.eventLoopLagP99MaxMs !== undefined ? `${g.eventLoopLagP99MedianMs} / ${g.eventLoopLagP99MaxMs}` : '—'} |`);
     out.push('');

@@ -15,6 +15,7 @@ export interface BenchSystem {
   indexer: string;
   /** Topic and index prefix of this run. */
   prefix: string;
+  kafkaBrokers: string[];
   users: DemoUser[];
   /** The service processes, for CPU/RSS sampling. */
   processes: Watched[];
@@ -75,6 +76,7 @@ export async function startSystem(repoRoot: string, kafkaBrokers: string[], esUr
     rules: url(PORTS.rules),
     indexer: url(PORTS.indexer),
     prefix,
+    kafkaBrokers,
     users,
     processes,
     stop: async () => {
