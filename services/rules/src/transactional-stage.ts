@@ -142,7 +142,12 @@ export function createTransactionalStage(deps: {
       await retry(() => txn.sendOffsets(offsets), { attempts: 40, initialMs: 2, maxMs: 200, retriable: isConcurrentTransactions });
       step('offsets');
       const byTopic = new Map<string, Message[]>();
-      for (const g of group) for (const t of g.outputs) byTopic.set(t.topic, [...(byTopic.get(t.topic) ?? []), ...t.messages]);
+      for (const g of group)
+        for (const t of g.outputs) {
+          const list = byTopic.get(t.topic) ?? [];
+          for (const m of t.messages) list.push(m);
+          byTopic.set(t.topic, list);
+        }
       const topicMessages = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
       if (topicMessages.length) await txn.sendBatch({ topicMessages, acks: -1 });
       step('send');
