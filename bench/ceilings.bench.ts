@@ -11,8 +11,10 @@ import { describeMachine } from './machine';
 
 /**
  * The ceiling of each stage on the same payloads, so end-to-end figures can be read as ratios that hold on
- * a noisy machine: raw kafkajs produce (acks=all, batches) and consume, raw Elasticsearch bulk, and a no-op
- * fastify route over HTTP keep-alive.  npx tsx bench/ceilings.bench.ts [--quick] [--out file.json]
+ * a noisy machine: raw kafkajs produce (acks=all, batches) and consume, raw Elasticsearch bulk, a no-op
+ * fastify route over HTTP keep-alive, and the floor of one Kafka transaction (the rules stages' unit of work:
+ * offsets, records, commit), back to back on one producer and on two taking turns.
+ *   npx tsx bench/ceilings.bench.ts [--quick] [--out file.json]
  */
 const quick = process.argv.includes('--quick');
 const N = quick ? 20_000 : 100_000;
@@ -37,7 +39,8 @@ function samplePayload(i: number): string {
 
 async function main(): Promise<void> {
   const { kafkaBrokers, esUrl } = await ensureStack({ log: say });
-  const logger = createLogger({ level: 'warn', name: 'bench' });
+  // error, not warn: kafkajs reports each CONCURRENT_TRANSACTIONS answer that the transaction floor retries.
+  const logger = createLogger({ level: 'error', name: 'bench' });
   const kafka = createKafka({ brokers: kafkaBrokers, clientId: 'bench-ceilings', logger });
   const prefix = `bench${Date.now()}.`;
   const admin = kafka.admin();
@@ -118,6 +121,11 @@ async function main(): Promise<void> {
   const httpRate = httpN / ((performance.now() - t) / 1000);
   await app.close();
 
+  say('kafka transactions: offsets + 6 records on 6 partitions + commit, back to back (1 producer, then 2 taking turns)');
+  const names = topicNames(prefix);
+  const txnN = quick ? 100 : 300;
+  const transactions = { oneProducer: await transactionFloor(kafka, `${prefix}txn-1`, 1, txnN, names.events, names.hits), twoProducers: await transactionFloor(kafka, `${prefix}txn-2`, 2, txnN, names.events, names.hits) };
+
   const mine = (await admin.listTopics()).filter((x) => x.startsWith(prefix));
   await admin.deleteTopics({ topics: mine });
   await admin.disconnect();
@@ -133,12 +141,55 @@ async function main(): Promise<void> {
       kafkaConsumeEventsPerSec: Math.round(consumeRate),
       esBulkDocsPerSec: Math.round(bulkRate),
       fastifyNoopRequestsPerSec: Math.round(httpRate),
+      kafkaTransactionMs: transactions.twoProducers.meanMs,
     },
+    transactions,
   };
   const out = process.argv.indexOf('--out');
   const file = out > 0 ? process.argv[out + 1]! : `bench/results/${result.date.slice(0, 10)}-ceilings${quick ? '-quick' : ''}.json`;
   writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
   process.stdout.write(`${JSON.stringify(result.ceilings, null, 2)}\nwritten ${file}\n`);
+}
+
+/**
+ * What one transaction of a rules stage costs with nothing else in it: `n` transactions one after another, each
+ * committing an input offset and writing one small record to each of 6 partitions. Mean ms per step, and how
+ * often the coordinator answered CONCURRENT_TRANSACTIONS (the previous commit's markers not yet written).
+ */
+async function transactionFloor(kafka: ReturnType<typeof createKafka>, id: string, producersCount: number, n: number, inputTopic: string, outputTopic: string) {
+  const producers = Array.from({ length: producersCount }, (_, i) => kafka.producer({ transactionalId: `${id}-${i}`, idempotent: true, maxInFlightRequests: 1, retry: { initialRetryTime: 5, retries: 30 } }));
+  await Promise.all(producers.map((p) => p.connect()));
+  const ms = { offsets: 0, send: 0, commit: 0 };
+  let concurrent = 0;
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    const txn = await producers[i % producersCount]!.transaction();
+    let mark = performance.now();
+    const step = (k: keyof typeof ms) => {
+      const now = performance.now();
+      ms[k] += now - mark;
+      mark = now;
+    };
+    for (;;) {
+      try {
+        await txn.sendOffsets({ consumerGroupId: `${id}-g`, topics: [{ topic: inputTopic, partitions: [{ partition: i % 6, offset: String(i + 1) }] }] });
+        break;
+      } catch (err) {
+        if ((err as { type?: string }).type !== 'CONCURRENT_TRANSACTIONS') throw err;
+        concurrent++;
+        await new Promise((r) => setTimeout(r, 2));
+      }
+    }
+    step('offsets');
+    await txn.sendBatch({ acks: -1, topicMessages: [{ topic: outputTopic, messages: Array.from({ length: 6 }, (_, k) => ({ partition: k, key: `k${k}`, value: samplePayload(i) })) }] });
+    step('send');
+    await txn.commit();
+    step('commit');
+  }
+  const total = performance.now() - t0;
+  await Promise.all(producers.map((p) => p.disconnect()));
+  const r = (x: number) => Math.round(x * 100) / 100;
+  return { producers: producersCount, transactions: n, meanMs: r(total / n), stepMeanMs: { offsets: r(ms.offsets / n), send: r(ms.send / n), commit: r(ms.commit / n) }, concurrentTransactionsRetries: concurrent };
 }
 
 main().catch((err: unknown) => {

@@ -22,6 +22,8 @@ export interface E2EOptions {
   seconds: number;
   searchSamples: number;
   say: (m: string) => void;
+  /** Extra time-to-alert phases at these rates (events/s) before the headline one at 1,000/s: the latency curve. */
+  alertRates?: number[];
   /** Called around each phase so the caller can sample processes per phase. */
   phase?: (name: string, edge: 'start' | 'end') => void;
 }
@@ -48,6 +50,8 @@ export interface E2EResult {
   single: Sustained;
   timeToAlert: { p50Ms: number; p95Ms: number; p99Ms: number; maxMs: number; alerts: number; planted: number; missing: number; rateEventsPerSec: number; achievedRate: number; sendToAlert: ReturnType<typeof percentiles>; samples: number[] };
   timeToSearchableMs: ReturnType<typeof percentiles>;
+  /** Time-to-alert at each of `alertRates`, then at 1,000/s, with the judge stage's transaction figures. */
+  timeToAlertCurve: Array<{ rate: number; achievedRate: number; p50Ms: number; p95Ms: number; p99Ms: number; alerts: number; planted: number; judgeTransactionMs?: number; judgeEventsPerTransaction?: number }>;
   /** The rules stages during the time-to-alert phase, from the service's own histograms (milliseconds). */
   rulesStages: { transactionMs: Record<string, HistogramSummary>; stepMs: Record<string, HistogramSummary>; commitAgeMs: Record<string, HistogramSummary>; recordsPerTransaction: Record<string, HistogramSummary> };
 }
@@ -207,7 +211,7 @@ async function sustained(o: E2EOptions, officers: Officer[], mode: 'batch' | 'si
 
 const round = (x: number) => Math.round(x * 100) / 100;
 
-async function timeToAlert(o: E2EOptions, officers: Officer[], fugitive: string, commander: DemoUser): Promise<E2EResult['timeToAlert']> {
+async function timeToAlert(o: E2EOptions, officers: Officer[], fugitive: string, commander: DemoUser, rate: number): Promise<E2EResult['timeToAlert']> {
   const r = createRandom(3);
   const pools = officers.map((off, i) => pool(i + 300, off));
   const token = await login(o.system.console, commander);
@@ -227,7 +231,6 @@ async function timeToAlert(o: E2EOptions, officers: Officer[], fugitive: string,
   });
   // Planted events come from terminals inside the commander's jurisdiction, so every one is deliverable.
   const inScope = officers.filter((x) => x.jurisdiction.startsWith(commander.jurisdiction.replace(/0+$/, '')));
-  const rate = 1000;
   let sent = 0;
   let planted = 0;
   const inflight = new Set<Promise<unknown>>();
@@ -320,19 +323,31 @@ export async function runE2E(o: E2EOptions): Promise<E2EResult> {
   const single = await sustained(o, officers, 'single');
   o.phase?.('single', 'end');
 
-  const scrape = () => fetch(`${system.rules}/metrics`).then((r) => r.text());
-  const before = await scrape();
-  o.phase?.('timeToAlert', 'start');
-  o.say(`time-to-alert: ${o.seconds} s at 1,000 events/s, 1 in 50 a planted fugitive inside the commander's jurisdiction`);
-  const alert = await timeToAlert(o, officers, fugitive, commander);
-  o.phase?.('timeToAlert', 'end');
-  const after = await scrape();
-  const h = (name: string, scale: number, labels: string[] = ['stage']) => diffHistogram(parseHistogram(before, name, labels), parseHistogram(after, name, labels), scale);
-  const rulesStages = { transactionMs: h('rules_transaction_seconds', 1000), stepMs: h('rules_transaction_step_seconds', 1000, ['stage', 'step']), commitAgeMs: h('rules_commit_age_seconds', 1000), recordsPerTransaction: h('rules_transaction_records', 1) };
-  const steps = ['begin', 'send', 'offsets', 'commit'].map((st) => `${st} ${rulesStages.stepMs[`judge/${st}`]?.mean ?? '?'}`).join(', ');
-  o.say(`  rules judge stage: ${rulesStages.transactionMs.judge?.count ?? 0} transactions, mean ${rulesStages.transactionMs.judge?.mean} ms, ${rulesStages.recordsPerTransaction.judge?.mean} events each, oldest event ${rulesStages.commitAgeMs.judge?.mean} ms old at commit (mean); steps (mean ms): ${steps}`);
+  // The judge and correlation stages are separate processes: one metrics text of both.
+  // The judge and correlation stages are separate processes: one metrics text of both.
+  const scrape = () => Promise.all([system.rules, system.correlate].map((u) => fetch(`${u}/metrics`).then((r) => r.text()))).then((t) => t.join('\n'));
+  const stagesBetween = (before: string, after: string) => {
+    const h = (name: string, scale: number, labels: string[] = ['stage']) => diffHistogram(parseHistogram(before, name, labels), parseHistogram(after, name, labels), scale);
+    return { transactionMs: h('rules_transaction_seconds', 1000), stepMs: h('rules_transaction_step_seconds', 1000, ['stage', 'step']), commitAgeMs: h('rules_commit_age_seconds', 1000), recordsPerTransaction: h('rules_transaction_records', 1) };
+  };
+  const timeToAlertCurve: E2EResult['timeToAlertCurve'] = [];
+  let alert!: E2EResult['timeToAlert'];
+  let rulesStages!: E2EResult['rulesStages'];
+  for (const rate of [...(o.alertRates ?? []).filter((r) => r !== 1000), 1000]) {
+    const headline = rate === 1000;
+    const before = await scrape();
+    if (headline) o.phase?.('timeToAlert', 'start');
+    o.say(`time-to-alert: ${o.seconds} s at ${rate.toLocaleString('en-US')} events/s, 1 in 50 a planted fugitive inside the commander's jurisdiction`);
+    const a = await timeToAlert(o, officers, fugitive, commander, rate);
+    if (headline) o.phase?.('timeToAlert', 'end');
+    const stages = stagesBetween(before, await scrape());
+    const steps = ['begin', 'send', 'offsets', 'commit'].map((st) => `${st} ${stages.stepMs[`judge/${st}`]?.mean ?? '?'}`).join(', ');
+    o.say(`  rules judge stage: ${stages.transactionMs.judge?.count ?? 0} transactions, mean ${stages.transactionMs.judge?.mean} ms, ${stages.recordsPerTransaction.judge?.mean} events each, oldest event ${stages.commitAgeMs.judge?.mean} ms old at commit (mean); steps (mean ms): ${steps}`);
+    timeToAlertCurve.push({ rate, achievedRate: a.achievedRate, p50Ms: a.p50Ms, p95Ms: a.p95Ms, p99Ms: a.p99Ms, alerts: a.alerts, planted: a.planted, judgeTransactionMs: stages.transactionMs.judge?.mean, judgeEventsPerTransaction: stages.recordsPerTransaction.judge?.mean });
+    if (headline) [alert, rulesStages] = [a, stages];
+  }
 
   o.say(`time-to-searchable: ${o.searchSamples} events, one at a time`);
   const searchable = await timeToSearchable(o, officers, investigator);
-  return { batch, single, timeToAlert: alert, timeToSearchableMs: searchable, rulesStages };
+  return { batch, single, timeToAlert: alert, timeToAlertCurve, timeToSearchableMs: searchable, rulesStages };
 }

@@ -84,6 +84,18 @@ export function writeReport(r: R, dir: string, base: string): string {
   if (r.timeToAlert) {
     out.push('## Time to alert', '', `From the terminal's 202 to the hit frame on a commander's WebSocket, for planted fugitive inspections (1 in 50) while ${show(a.achievedRate)} events/s of single requests flow. ${a.alerts} of ${a.planted} planted hits measured. From sending the request (including the 202 itself): p50 ${show(r.timeToAlert.sendToAlert?.p50, ' ms')}, p99 ${show(r.timeToAlert.sendToAlert?.p99, ' ms')}.`, '');
     out.push(chart('time-to-alert.svg', cdfChart('Time to alert', r.timeToAlertSamplesMs ?? [], [{ label: 'p50 target 15 ms', ms: 15 }, { label: 'p99 target 100 ms', ms: 100 }]), 'time-to-alert distribution'), '');
+    const curve = (r.timeToAlertCurve ?? []) as R[];
+    if (curve.length > 1) {
+      out.push('Against load (each rate its own phase of the same length, lowest first; the judge stage figures are its own histograms):', '');
+      out.push('| events/s | p50 ms | p95 ms | p99 ms | judge transaction mean ms | events per transaction |', '|---|---|---|---|---|---|');
+      for (const x of curve) out.push(`| ${show(x.achievedRate)} | ${show(x.p50Ms)} | ${show(x.p95Ms)} | ${show(x.p99Ms)} | ${show(x.judgeTransactionMs)} | ${show(x.judgeEventsPerTransaction)} |`);
+      out.push('');
+    }
+    const t: R | undefined = r.ceilingsDetail?.transactions;
+    if (t?.oneProducer && t?.twoProducers) {
+      const line = (x: R) => `${x.meanMs} ms (offsets ${x.stepMeanMs.offsets}, records ${x.stepMeanMs.send}, commit ${x.stepMeanMs.commit}; ${x.concurrentTransactionsRetries} CONCURRENT_TRANSACTIONS retries in ${x.transactions})`;
+      out.push(`The floor under these figures: one Kafka transaction with nothing else in it (offsets, 6 small records, commit) took ${line(t.oneProducer)} back to back on one producer, and ${line(t.twoProducers)} on two producers taking turns, as the rules stages run them. An alert waits for at least one such transaction after its event is fetched, plus the console's read-committed fetch.`, '');
+    }
   }
   const procs = r.processes as Record<string, ProcessFigures[]> | undefined;
   if (procs) {

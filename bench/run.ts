@@ -31,6 +31,8 @@ const { values: args } = parseArgs({
     watchlist: { type: 'string' },
     'soak-seconds': { type: 'string' },
     rate: { type: 'string' },
+    /** Time-to-alert at these rates too (comma-separated events/s), before the headline phase at 1,000/s. */
+    'alert-rates': { type: 'string' },
     name: { type: 'string' },
   },
 });
@@ -78,9 +80,10 @@ async function main(): Promise<void> {
   const header = (s: string) => say(`\n[${++step}/${total}] ${s} · ${elapsed()} elapsed`);
 
   if (only.has('ceilings')) {
-    header('ceilings: raw kafkajs produce/consume, raw Elasticsearch bulk, no-op fastify');
+    header('ceilings: raw kafkajs produce/consume, raw Elasticsearch bulk, no-op fastify, one Kafka transaction');
     const c = await subBench('ceilings', 'bench/ceilings.bench.ts', quick ? ['--quick'] : []);
     result.ceilings = c?.ceilings;
+    result.ceilingsDetail = { transactions: c?.transactions };
   }
 
   if (only.has('e2e')) {
@@ -97,6 +100,7 @@ async function main(): Promise<void> {
         es,
         seconds,
         searchSamples: quick ? 10 : 30,
+        alertRates: (args['alert-rates'] ?? '100,250,500').split(',').filter(Boolean).map(Number),
         say: (m) => say(m),
         phase: (phase, edge) => {
           if (edge === 'start') sampler = sampleProcesses(watched);
@@ -119,6 +123,7 @@ async function main(): Promise<void> {
     const { samples, ...alert } = e2e.timeToAlert;
     result.timeToAlert = alert;
     result.timeToAlertSamplesMs = samples;
+    result.timeToAlertCurve = e2e.timeToAlertCurve;
     result.timeToSearchableMs = e2e.timeToSearchableMs;
     result.rulesStages = e2e.rulesStages;
     result.processes = perPhase;

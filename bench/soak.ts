@@ -98,6 +98,7 @@ export async function runSoak(o: SoakOptions) {
   const services = [
     { name: 'gateway', url: system.gateway },
     { name: 'rules', url: system.rules },
+    { name: 'correlate', url: system.correlate },
     { name: 'indexer', url: system.indexer },
     { name: 'console', url: system.console },
   ];

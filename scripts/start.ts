@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { ensureStack } from '../infra/stack/stack';
@@ -23,15 +23,27 @@ const logsDir = join(local, 'logs');
 mkdirSync(logsDir, { recursive: true });
 const say = (m: string) => process.stdout.write(`${m}\n`);
 
-/** Default ports; a service not listed gets the next free slot from 8083. */
-const PORTS: Record<string, { env: string; port: number }> = {
-  gateway: { env: 'GATEWAY_PORT', port: 8080 },
-  rules: { env: 'RULES_PORT', port: 8081 },
-  indexer: { env: 'INDEXER_PORT', port: 8082 },
-  console: { env: 'CONSOLE_PORT', port: 8090 },
-};
-// Start order: producers of state others read come first.
-const ORDER = ['indexer', 'rules', 'console', 'gateway'];
+/**
+ * The processes, in start order (producers of state others read come first). `portEnv` is what a user sets to
+ * move one; the process reads its port from `serviceEnv`. The rules service runs as two processes: the
+ * officer-facing judge stage (with the retro-hunt) and the correlation stage. In one process the correlation
+ * work sat on the same event loop as the judge's transaction round trips and held every alert back behind it.
+ */
+interface ServiceProcess {
+  name: string;
+  dir: string;
+  portEnv: string;
+  serviceEnv: string;
+  port: number;
+  env?: Record<string, string>;
+}
+const PROCESSES: ServiceProcess[] = [
+  { name: 'indexer', dir: 'indexer', portEnv: 'INDEXER_PORT', serviceEnv: 'INDEXER_PORT', port: 8082 },
+  { name: 'rules', dir: 'rules', portEnv: 'RULES_PORT', serviceEnv: 'RULES_PORT', port: 8081, env: { RULES_STAGES: 'judge,retro' } },
+  { name: 'correlate', dir: 'rules', portEnv: 'CORRELATE_PORT', serviceEnv: 'RULES_PORT', port: 8083, env: { RULES_STAGES: 'correlate' } },
+  { name: 'console', dir: 'console', portEnv: 'CONSOLE_PORT', serviceEnv: 'CONSOLE_PORT', port: 8090 },
+  { name: 'gateway', dir: 'gateway', portEnv: 'GATEWAY_PORT', serviceEnv: 'GATEWAY_PORT', port: 8080 },
+];
 
 function persistentSecret(): string {
   const file = join(local, 'auth-secret');
@@ -124,22 +136,24 @@ async function main(): Promise<void> {
   if (!demo) refuseLeftoverDemoAccounts(String(env.ACCOUNTS_FILE));
   const users = demo ? await demoAccounts() : [];
 
-  const present = readdirSync(join(REPO_ROOT, 'services')).filter((s) => existsSync(join(REPO_ROOT, 'services', s, 'src/main.ts')));
-  const services = [...ORDER.filter((s) => present.includes(s)), ...present.filter((s) => !ORDER.includes(s))];
   const children = new Map<string, ChildProcess>();
-  let extraPort = 8083;
   let stopping = false;
   const urls: string[] = [];
-  for (const name of services) {
-    const p = PORTS[name] ?? { env: `${name.toUpperCase()}_PORT`, port: extraPort++ };
-    const port = Number(process.env[p.env] ?? p.port);
+  for (const p of PROCESSES) {
+    const { name } = p;
+    const port = Number(process.env[p.portEnv] ?? p.port);
     say(`▶ ${name} on :${port}`);
     const out = createWriteStream(join(logsDir, `${name}.log`), { flags: 'a' });
     // A larger young generation: the services allocate short-lived objects per event (JSON, documents), and
     // with V8's default 16 MB semi-space the rules service spent a quarter of its busy time in GC under load.
     // SERVICE_NODE_ARGS adds node flags for every service, e.g. `--cpu-prof --cpu-prof-dir=.local/profiles`.
     const nodeArgs = ['--max-semi-space-size=32', ...(process.env.SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean)];
-    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join('services', name, 'src/main.ts')], { cwd: REPO_ROOT, env: { ...env, [p.env]: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // `--as <name>` is ignored by the service; it names the process for `ps` and the benchmark's CPU/RSS sampling.
+    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join('services', p.dir, 'src/main.ts'), '--as', name], {
+      cwd: REPO_ROOT,
+      env: { ...env, ...p.env, [p.serviceEnv]: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout?.pipe(out);
     child.stderr?.pipe(out);
     child.on('exit', (code) => {
@@ -147,7 +161,7 @@ async function main(): Promise<void> {
     });
     children.set(name, child);
     await waitReady(name, port, child);
-    urls.push(`  ${name.padEnd(8)} http://127.0.0.1:${port}  (health /healthz, metrics /metrics${['gateway', 'console'].includes(name) ? ', docs /docs' : ''})`);
+    urls.push(`  ${name.padEnd(9)} http://127.0.0.1:${port}  (health /healthz, metrics /metrics${['gateway', 'console'].includes(name) ? ', docs /docs' : ''})`);
   }
 
   const stop = async () => {
@@ -165,7 +179,7 @@ async function main(): Promise<void> {
   say(`  Kafka         ${kafkaBrokers.join(',')}`);
   say(`  Elasticsearch ${esUrl}`);
   for (const u of urls) say(u);
-  if (services.includes('console')) say(`  web console   http://127.0.0.1:${process.env.CONSOLE_PORT ?? PORTS.console!.port}/`);
+  say(`  web console   http://127.0.0.1:${process.env.CONSOLE_PORT ?? 8090}/`);
   say(`  logs          .local/logs/<service>.log`);
   if (demo) {
     say('\n  demo accounts (also in demo-credentials.json):');

@@ -12,6 +12,8 @@ export interface BenchSystem {
   gateway: string;
   console: string;
   rules: string;
+  /** The rules service's correlation stage, a process of its own. */
+  correlate: string;
   indexer: string;
   /** Topic and index prefix of this run. */
   prefix: string;
@@ -30,7 +32,7 @@ export interface DemoUser {
   checkpointId?: string;
 }
 
-const PORTS = { gateway: 18080, rules: 18081, indexer: 18082, console: 18090 };
+const PORTS = { gateway: 18080, rules: 18081, indexer: 18082, correlate: 18083, console: 18090 };
 
 export async function startSystem(repoRoot: string, kafkaBrokers: string[], esUrl: string, log: (m: string) => void): Promise<BenchSystem> {
   const prefix = `bench-${Date.now().toString(36)}-`;
@@ -45,6 +47,7 @@ export async function startSystem(repoRoot: string, kafkaBrokers: string[], esUr
       GATEWAY_PORT: String(PORTS.gateway),
       RULES_PORT: String(PORTS.rules),
       INDEXER_PORT: String(PORTS.indexer),
+      CORRELATE_PORT: String(PORTS.correlate),
       CONSOLE_PORT: String(PORTS.console),
       LOG_LEVEL: 'warn',
       // BENCH_PROFILE=1: every service writes a V8 CPU profile on exit (open in Chrome DevTools or speedscope).
@@ -64,9 +67,10 @@ export async function startSystem(repoRoot: string, kafkaBrokers: string[], esUr
   });
   child.stdout!.resume();
   child.stderr!.resume();
-  const processes = childrenMatching(child.pid!, /services\/(\w+)\/src\/main\.ts/)
+  // scripts/start.ts names each process with `--as <name>` (the rules service runs as `rules` and `correlate`).
+  const processes = childrenMatching(child.pid!, /services\/(\w+)\/src\/main\.ts(?: --as (\S+))?/)
     .filter((c) => !/esbuild/.test(c.match.input ?? ''))
-    .map((c) => ({ name: c.match[1]!, pid: c.pid }));
+    .map((c) => ({ name: c.match[2] ?? c.match[1]!, pid: c.pid }));
   log(`system up (prefix ${prefix}): ${processes.map((p) => `${p.name} pid ${p.pid}`).join(', ')}`);
   const users = (JSON.parse(readFileSync(join(repoRoot, 'demo-credentials.json'), 'utf8')) as { users: DemoUser[] }).users;
   const url = (port: number) => `http://127.0.0.1:${port}`;
@@ -74,6 +78,7 @@ export async function startSystem(repoRoot: string, kafkaBrokers: string[], esUr
     gateway: url(PORTS.gateway),
     console: url(PORTS.console),
     rules: url(PORTS.rules),
+    correlate: url(PORTS.correlate),
     indexer: url(PORTS.indexer),
     prefix,
     kafkaBrokers,

@@ -21,9 +21,9 @@ export interface EventIntake {
   inFlight(): number;
 }
 
-/** Canonical body hash: of the validated event as zod re-emits it, so key order and spacing don't matter. */
-export function bodyHash(event: unknown): string {
-  return createHash('sha256').update(JSON.stringify(event)).digest('base64url');
+/** Canonical body hash: of the validated event as zod re-emits it (its JSON, `json`), so key order and spacing don't matter. */
+export function bodyHash(json: string): string {
+  return createHash('sha256').update(json).digest('base64url');
 }
 
 /**
@@ -59,7 +59,7 @@ export function createEventIntake<E extends ValidEvent>(deps: {
     async accept(raw, principal) {
       if (inFlight + raw.length > deps.maxInFlight) throw new AppError('overloaded', undefined, { retryAfterSeconds: 1 });
       const results: ItemResult[] = new Array(raw.length);
-      const toSend: Array<{ i: number; e: E; hash: string }> = [];
+      const toSend: Array<{ i: number; e: E; hash: string; json: string }> = [];
       const seenInRequest = new Map<string, string>();
       for (let i = 0; i < raw.length; i++) {
         const v = deps.validate(raw[i]);
@@ -73,14 +73,16 @@ export function createEventIntake<E extends ValidEvent>(deps: {
           results[i] = denied;
           continue;
         }
-        const hash = bodyHash(v.event);
+        // The JSON that is hashed is the JSON that is published: one serialisation per event.
+        const json = JSON.stringify(v.event);
+        const hash = bodyHash(json);
         const within = seenInRequest.get(v.event.eventId);
         if (within !== undefined) {
           results[i] = within === hash ? { eventId: v.event.eventId, status: 'duplicate' } : { eventId: v.event.eventId, status: 'rejected', code: 'event_id_conflict', detail: 'eventId repeated in this batch with a different body' };
           continue;
         }
         seenInRequest.set(v.event.eventId, hash);
-        toSend.push({ i, e: v.event, hash });
+        toSend.push({ i, e: v.event, hash, json });
       }
 
       inFlight += toSend.length;
@@ -109,7 +111,7 @@ export function createEventIntake<E extends ValidEvent>(deps: {
               // Unknown here may mean not yet read (the index is catching up after losing the brokers): taking it
               // for new could write a second copy of another instance's event. Known ids were answered above.
               if (!deps.index.isCaughtUp()) throw new AppError('kafka_unavailable', 'Reconnecting to the event log; nothing was accepted. Retry with the same eventId.', { retryAfterSeconds: 2 });
-              await deps.publisher.publish(claimed.map((s) => ({ eventId: s.e.eventId, checkpointId: s.e.checkpointId, bodyHash: s.hash, value: JSON.stringify(s.e) }))).catch((err: unknown) => {
+              await deps.publisher.publish(claimed.map((s) => ({ eventId: s.e.eventId, checkpointId: s.e.checkpointId, bodyHash: s.hash, value: s.json }))).catch((err: unknown) => {
                 // Unanswered is not unwritten: the broker may have appended them. The terminal's retry must find
                 // them in the index, so it re-reads the log's end before taking any unknown id for new again.
                 deps.index.resync();

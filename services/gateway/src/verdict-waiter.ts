@@ -48,18 +48,24 @@ export function createVerdictWaiter(deps: { kafka: Kafka; topic: string; logger:
       await consumer.subscribe({ topic: deps.topic, fromBeginning: false });
       await consumer.run({
         autoCommit: false,
-        eachMessage: async ({ message }) => {
-          if (waiting.size === 0 || !message.value) return;
-          let raw: unknown;
-          try {
-            raw = JSON.parse(message.value.toString());
-          } catch {
-            log.warn('unparseable verdict skipped');
-            return;
+        // Every verdict of every event passes here (1 per event accepted anywhere); only those someone waits for
+        // are parsed, picked out by key (the event id) without touching the value.
+        eachBatch: async ({ batch }) => {
+          if (waiting.size === 0) return;
+          for (const message of batch.messages) {
+            const key = message.key?.toString();
+            if (!message.value || (key !== undefined && !waiting.has(key))) continue;
+            let raw: unknown;
+            try {
+              raw = JSON.parse(message.value.toString());
+            } catch {
+              log.warn('unparseable verdict skipped');
+              continue;
+            }
+            const v = deps.parse(raw);
+            if (!v) continue;
+            for (const fn of waiting.get(v.eventId) ?? []) fn(v);
           }
-          const v = deps.parse(raw);
-          if (!v) return;
-          for (const fn of waiting.get(v.eventId) ?? []) fn(v);
         },
       });
     },

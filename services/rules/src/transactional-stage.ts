@@ -61,7 +61,15 @@ export function createTransactionalStage(deps: {
 }): TransactionalStage {
   const log = deps.logger.child({ component: 'stage', groupId: deps.groupId });
   let consumer: Consumer | undefined;
-  let producer: Producer | undefined;
+  /**
+   * Two transactional producers taking turns. A transaction begun right after its producer's previous commit is
+   * answered CONCURRENT_TRANSACTIONS until that commit's markers are written (several ms here, retried below);
+   * the other producer's last transaction ended a whole transaction earlier, so its turn starts at once.
+   * Transactions still run one at a time, in order, so a chunk's offsets are never committed ahead of an
+   * earlier chunk's outputs. Both ids derive from the instance id: a restart fences both.
+   */
+  let producers: Producer[] = [];
+  let turn = 0;
   let admin: Admin | undefined;
   let fenced = false;
   /** Next offset per partition whose state this instance holds, as of its last committed transaction. */
@@ -129,7 +137,7 @@ export function createTransactionalStage(deps: {
       steps[k] = now - mark;
       mark = now;
     };
-    const txn = await producer!.transaction();
+    const txn = await producers[turn++ % producers.length]!.transaction();
     step('begin');
     try {
       // The offsets go first: AddOffsetsToTxn opens the transaction at the coordinator, which answers
@@ -196,14 +204,16 @@ export function createTransactionalStage(deps: {
       await admin.connect();
       // A transaction started right after the previous one's commit is answered CONCURRENT_TRANSACTIONS until
       // its markers are written (a few ms); kafkajs' default 100 ms first retry would add that to every alert.
-      producer = deps.kafka.producer({
-        transactionalId: deps.transactionalId,
-        idempotent: true,
-        maxInFlightRequests: 1,
-        transactionTimeout: deps.transactionTimeoutMs,
-        retry: { initialRetryTime: 5, multiplier: 1.5, maxRetryTime: 2_000, retries: 30 },
-      });
-      await producer.connect();
+      producers = [deps.transactionalId, `${deps.transactionalId}-b`].map((transactionalId) =>
+        deps.kafka.producer({
+          transactionalId,
+          idempotent: true,
+          maxInFlightRequests: 1,
+          transactionTimeout: deps.transactionTimeoutMs,
+          retry: { initialRetryTime: 5, multiplier: 1.5, maxRetryTime: 2_000, retries: 30 },
+        }),
+      );
+      await Promise.all(producers.map((p) => p.connect()));
       consumer = deps.kafka.consumer({ groupId: deps.groupId, readUncommitted: false, maxWaitTimeInMs: deps.maxWaitMs ?? 100, minBytes: 1, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
       consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
         assigned = new Set(payload.memberAssignment[deps.topic] ?? []);
@@ -252,7 +262,7 @@ export function createTransactionalStage(deps: {
     },
     async stop() {
       await consumer?.disconnect();
-      await producer?.disconnect();
+      await Promise.all(producers.map((p) => p.disconnect()));
       await admin?.disconnect();
     },
   };

@@ -3,7 +3,7 @@ import type { VehicleMatchView, WatchlistStore } from '../watchlist-port';
 import { createByteArena, type ByteArena } from './byte-arena';
 import { KIND_PERMIT, KIND_PERSON, KIND_VEHICLE, copyRecord, encodeEntry, recordReader, type RecordReader } from './entry-codec';
 import { createHashMultimap } from './hash-multimap';
-import { foldedHash, plateVariants, type Tier } from './plate-variants';
+import { foldedHash, plateVariants, spellVariant, type Tier } from './plate-variants';
 import { createStringPool, type StringPool } from './string-pool';
 import { stringHash } from './string-hash';
 
@@ -209,7 +209,7 @@ export function createCompactWatchlist(opts: { expectedEntries?: number; compact
             for (let p = byFolded.first(v.hash); p >= 0 && verified < MAX_FUZZY_CANDIDATES; p = byFolded.next(v.hash, p)) {
               const slot = byFolded.valueAt(p);
               verified++;
-              if (!found.has(slot) && foldLookalikes(rec.key(slots[slot]!)) === v.spell()) consider(slot);
+              if (!found.has(slot) && foldLookalikes(rec.key(slots[slot]!)) === spellVariant(v)) consider(slot);
             }
           }
         }

@@ -12,12 +12,22 @@ import { concatHash, mix, polyHash, powers } from './string-hash';
  */
 export type Tier = 'lookalike' | 'province' | 'extra' | 'missing';
 
+/**
+ * One variant: `base` (the folded observed plate) with `drop` characters at `at` replaced by `insert`. Plain
+ * data rather than a closure per variant: a lookup makes ~230 of them, and closures (named by tsx's
+ * keepNames, one defineProperty each) were a sixth of the rules service's CPU under load.
+ */
 export interface Variant {
   tier: Tier;
   hash: number;
-  /** The folded plate this variant stands for (built only when its hash hit something). */
-  spell(): string;
+  base: string;
+  at: number;
+  drop: 0 | 1;
+  insert: string;
 }
+
+/** The folded plate a variant stands for (built only when its hash hit something). */
+export const spellVariant = (v: Variant): string => (v.drop === 0 && v.insert === '' ? v.base : v.base.slice(0, v.at) + v.insert + v.base.slice(v.at + v.drop));
 
 const SUFFIXES = '警学挂港澳';
 /** Characters a folded listed plate can hold after the province character. */
@@ -38,14 +48,14 @@ export function plateVariants(observed: string): Record<Tier, Variant[]> {
   for (let i = 0; i < m; i++) pre[i + 1] = (Math.imul(pre[i]!, 0x01000193) + f.charCodeAt(i)) >>> 0;
   for (let i = m - 1; i >= 0; i--) suf[i] = (Math.imul(f.charCodeAt(i), POW[m - 1 - i]!) + suf[i + 1]!) >>> 0;
 
-  out.lookalike.push({ tier: 'lookalike', hash: mix(pre[m]!), spell: () => f });
+  out.lookalike.push({ tier: 'lookalike', hash: mix(pre[m]!), base: f, at: 0, drop: 0, insert: '' });
   for (const alt of PROVINCE_CONFUSIONS[f[0]!] ?? []) {
-    out.province.push({ tier: 'province', hash: mix(concatHash(alt.charCodeAt(0), suf[1]!, POW[m - 1]!)), spell: () => alt + f.slice(1) });
+    out.province.push({ tier: 'province', hash: mix(concatHash(alt.charCodeAt(0), suf[1]!, POW[m - 1]!)), base: f, at: 0, drop: 1, insert: alt });
   }
   if (m > 1) {
     for (let p = 0; p < m; p++) {
       if (p > 0 && f[p] === f[p - 1]) continue; // deleting either of two equal neighbours gives the same plate
-      out.extra.push({ tier: 'extra', hash: mix(concatHash(pre[p]!, suf[p + 1]!, POW[m - p - 1]!)), spell: () => f.slice(0, p) + f.slice(p + 1) });
+      out.extra.push({ tier: 'extra', hash: mix(concatHash(pre[p]!, suf[p + 1]!, POW[m - p - 1]!)), base: f, at: p, drop: 1, insert: '' });
     }
   }
   for (let p = 0; p <= m; p++) {
@@ -53,7 +63,7 @@ export function plateVariants(observed: string): Record<Tier, Variant[]> {
     for (const c of alphabet) {
       if (p > 0 && p < m && f[p] === c) continue; // inserting c before an equal c is the same as inserting it after
       const h = mix(concatHash(concatHash(pre[p]!, c.charCodeAt(0), 0x01000193), suf[p]!, POW[m - p]!));
-      out.missing.push({ tier: 'missing', hash: h, spell: () => f.slice(0, p) + c + f.slice(p) });
+      out.missing.push({ tier: 'missing', hash: h, base: f, at: p, drop: 0, insert: c });
     }
   }
   return out;
