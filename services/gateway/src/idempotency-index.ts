@@ -10,7 +10,11 @@ export interface IdempotencyIndex {
   record(eventId: string, bodyHash: string): void;
   /** Reads the window of the events topic; resolves when caught up to the end as of start. */
   start(): Promise<void>;
-  /** False until start has read the window, and after `resync()` until the log's end as of then has been read. */
+  /**
+   * False until start has read the window, after `resync()` until the log's end as of then has been read, and
+   * while the tailing consumer has not completed a fetch for `STALE_FETCH_MS` (kafkajs reconnecting to a
+   * restarted broker, say): an index that stopped following would take another instance's new accepts for new.
+   */
   isCaughtUp(): boolean;
   /**
    * The log may hold events this instance has not read: a send failed without an answer (the broker may
@@ -29,6 +33,9 @@ export interface IdempotencyIndex {
  * window bounds memory (≈ 120 bytes an event); resubmissions older than it are accepted again and
  * de-duplicated downstream by eventId (indexer `_id`, rules seen-set).
  */
+/** A healthy tail completes a fetch at least every `maxWaitTimeInMs` (100 ms), data or not. */
+export const STALE_FETCH_MS = 2_000;
+
 export function createIdempotencyIndex(deps: { kafka: Kafka; topic: string; windowMs: number; logger: Logger }): IdempotencyIndex {
   const log = deps.logger.child({ component: 'idempotency-index' });
   // Insertion order ≈ time order, so expiry pops from the front.
@@ -48,6 +55,8 @@ export function createIdempotencyIndex(deps: { kafka: Kafka; topic: string; wind
   let endPending = true;
   let generation = 0;
   let syncing = false;
+  let lastFetchAt = 0;
+  let staleLogged = false;
   let resolveFirst!: () => void;
   const first = new Promise<void>((r) => (resolveFirst = r));
 
@@ -66,7 +75,8 @@ export function createIdempotencyIndex(deps: { kafka: Kafka; topic: string; wind
     for (const e of highs) if (BigInt(e.high) > BigInt(next.get(e.partition) ?? e.high)) remaining.set(e.partition, BigInt(e.high) - 1n);
   };
   const markCaughtUp = () => {
-    if (caughtUp || endPending || remaining.size > 0) return;
+    // Also only once the tail has completed a fetch: until then it is not known to follow the log.
+    if (caughtUp || endPending || remaining.size > 0 || lastFetchAt === 0) return;
     caughtUp = true;
     log.info({ events: seen.size }, 'idempotency index caught up');
     resolveFirst();
@@ -113,7 +123,16 @@ export function createIdempotencyIndex(deps: { kafka: Kafka; topic: string; wind
   return {
     lookup: (id) => seen.get(id)?.hash,
     record: (id, hash) => put(id, hash, Date.now()),
-    isCaughtUp: () => caughtUp,
+    isCaughtUp: () => {
+      if (!caughtUp) return false;
+      const fresh = Date.now() - lastFetchAt <= STALE_FETCH_MS;
+      if (fresh !== !staleLogged) {
+        staleLogged = !fresh;
+        if (fresh) log.info('idempotency index follows the events log again');
+        else log.warn({ sinceLastFetchMs: Date.now() - lastFetchAt }, 'idempotency index has not fetched from the events log lately; unknown events are refused until it does');
+      }
+      return fresh;
+    },
     resync,
     size: () => seen.size,
     async start() {
@@ -132,6 +151,10 @@ export function createIdempotencyIndex(deps: { kafka: Kafka; topic: string; wind
       c.on(c.events.CRASH, (e) => {
         log.warn({ err: e.payload.error, restart: e.payload.restart }, 'idempotency index consumer crashed; refusing new events until it has caught up again');
         resync();
+      });
+      c.on(c.events.FETCH, () => {
+        lastFetchAt = Date.now();
+        markCaughtUp();
       });
       c.on(c.events.GROUP_JOIN, () => {
         for (const [partition, offset] of next) c.seek({ topic: deps.topic, partition, offset });
