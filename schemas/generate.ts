@@ -18,8 +18,10 @@ import {
   HitActionSchema,
   HitSchema,
   HitUpdateHeadersSchema,
+  SightingPackSchema,
   SightingSchema,
   TypedRuleSchema,
+  VerdictPackSchema,
   VerdictSchema,
   WatchlistEntrySchema,
   WatermarkTickSchema,
@@ -34,10 +36,12 @@ const DOCUMENTS: ReadonlyArray<{ file: string; title: string; schema: z.ZodType 
   { file: 'hit', title: 'Hit', schema: HitSchema },
   { file: 'hit-action', title: 'Hit workflow action', schema: HitActionSchema },
   { file: 'verdict', title: 'Verdict of one judged event', schema: VerdictSchema },
+  { file: 'verdict-pack', title: 'Verdict pack (the verdicts of one chunk of judged events)', schema: VerdictPackSchema },
   { file: 'rule', title: 'Rule definition', schema: TypedRuleSchema },
   { file: 'audit-record', title: 'Audit record (hash-chained)', schema: AuditRecordSchema },
   { file: 'dead-letter', title: 'Dead letter', schema: DeadLetterSchema },
   { file: 'sighting', title: 'Sighting (one subject in one event)', schema: SightingSchema },
+  { file: 'sighting-pack', title: 'Sighting pack (the sightings of one chunk for one partition)', schema: SightingPackSchema },
   { file: 'checkpoint-reference', title: 'Checkpoints and corridors reference file', schema: CheckpointReferenceSchema },
 ];
 
@@ -67,11 +71,13 @@ interface TopicDoc {
 
 const MESSAGES = {
   event: { name: 'event', title: 'Event', summary: 'An inspection, drug test or seizure as accepted by the gateway (normalised ids and plates).', schema: EventSchema, headers: z.object({ 'body-sha256': z.string().regex(/^[0-9a-f]{64}$/).describe('SHA-256 of the submitted body, for duplicate detection') }) },
-  sighting: { name: 'sighting', title: 'Sighting', summary: 'One vehicle or person seen in one event, keyed by subject.', schema: SightingSchema },
+  sightingPack: { name: 'sightingPack', title: 'Sighting pack', summary: 'The sightings of one chunk of events that belong to this partition (key `~sightings`; the partition is the default partitioner’s for each sighting’s subject key). What the rules service writes.', schema: SightingPackSchema },
+  sighting: { name: 'sighting', title: 'Sighting', summary: 'One vehicle or person seen in one event, keyed by subject (still read; packs are written).', schema: SightingSchema },
   watermarkTick: { name: 'watermarkTick', title: 'Watermark tick', summary: 'Event time carried to every partition (key `~watermark`).', schema: WatermarkTickSchema },
   hit: { name: 'hit', title: 'Hit', summary: 'The full hit document; `version` increments on each update.', schema: HitSchema },
   hitUpdate: { name: 'hitUpdate', title: 'Hit workflow update', summary: 'The full hit after a workflow action, with the workflow sequence it claims.', schema: HitSchema, headers: HitUpdateHeadersSchema },
-  verdict: { name: 'verdict', title: 'Verdict', summary: 'Every hit one event raised or updated, for the officer’s instant answer.', schema: VerdictSchema },
+  verdictPack: { name: 'verdictPack', title: 'Verdict pack', summary: 'The verdicts of one chunk of judged events (key `~verdicts`). What the rules service writes.', schema: VerdictPackSchema },
+  verdict: { name: 'verdict', title: 'Verdict', summary: 'Every hit one event raised or updated, for the officer’s instant answer (key = eventId; still read, packs are written).', schema: VerdictSchema },
   watchlistEntry: { name: 'watchlistEntry', title: 'Watchlist entry', summary: 'The current state of an entry; a record with a null value (tombstone) deletes it.', schema: WatchlistEntrySchema },
   rule: { name: 'rule', title: 'Rule definition', summary: 'The current definition of a rule.', schema: TypedRuleSchema },
   auditRecord: { name: 'auditRecord', title: 'Audit record', summary: 'Who searched whom, who changed what; hash-chained per writing instance.', schema: AuditRecordSchema, headers: z.object({ 'chain-id': z.string().max(80), seq: z.string().max(20).regex(/^\d+$/) }) },
@@ -82,10 +88,10 @@ const MESSAGES = {
 /** Every topic of docs/ARCHITECTURE.md; typed by `TopicKey`, so a topic added to infra/topics.ts must be documented here. */
 const TOPIC_DOCS: Record<TopicKey, TopicDoc> = {
   events: { title: 'Events', description: 'One message per accepted event; the system of record.', key: 'checkpointId', cleanup: 'delete', retentionDays: 30, messages: [MESSAGES.event], producers: ['gateway'], consumers: ['gateway', 'rules', 'indexer', 'console'] },
-  sightings: { title: 'Sightings', description: 'Events repartitioned by subject for cross-checkpoint correlation (corridor, repeat positives, trace-back).', key: 'subject key: `plate:<canonical plate>` or `person:<id18>`', cleanup: 'delete', retentionDays: 30, messages: [MESSAGES.sighting, MESSAGES.watermarkTick], producers: ['rules'], consumers: ['rules'] },
+  sightings: { title: 'Sightings', description: 'Events repartitioned by subject for cross-checkpoint correlation (corridor, repeat positives, trace-back).', key: '`~sightings` (a pack; partition by each sighting’s subject key `plate:<canonical plate>` / `person:<id18>`), a subject key (one sighting), or `~watermark`', cleanup: 'delete', retentionDays: 30, messages: [MESSAGES.sightingPack, MESSAGES.sighting, MESSAGES.watermarkTick], producers: ['rules'], consumers: ['rules'] },
   hits: { title: 'Hits', description: 'Hit documents from the rules service (transactional); consumers read committed and upsert by hitId.', key: 'hitId', cleanup: 'delete', retentionDays: 90, messages: [MESSAGES.hit], producers: ['rules'], consumers: ['console', 'indexer'] },
   hitUpdates: { title: 'Hit updates', description: 'Workflow actions (acknowledge, assign, resolve, reopen, escalate) with the resulting hit.', key: 'hitId', cleanup: 'delete', retentionDays: 90, messages: [MESSAGES.hitUpdate], producers: ['console'], consumers: ['console', 'indexer'] },
-  verdicts: { title: 'Verdicts', description: 'One per judged event, for the gateway’s `?waitMs` answer.', key: 'eventId', cleanup: 'delete', retentionDays: 1, messages: [MESSAGES.verdict], producers: ['rules'], consumers: ['gateway'] },
+  verdicts: { title: 'Verdicts', description: 'The verdict of every judged event, packed per chunk, for the gateway’s `?waitMs` answer.', key: '`~verdicts` (a pack), or eventId (one verdict)', cleanup: 'delete', retentionDays: 1, messages: [MESSAGES.verdictPack, MESSAGES.verdict], producers: ['rules'], consumers: ['gateway'] },
   watchlist: { title: 'Watchlist', description: 'Watchlist entries, compacted; a tombstone (null value) deletes an entry.', key: 'entryId', cleanup: 'compact', messages: [MESSAGES.watchlistEntry], producers: ['console'], consumers: ['rules', 'console'] },
   rules: { title: 'Rules', description: 'Rule definitions, compacted.', key: 'ruleId', cleanup: 'compact', messages: [MESSAGES.rule], producers: ['console', 'rules'], consumers: ['rules', 'console'] },
   audit: { title: 'Audit', description: 'Hash-chained audit records.', key: 'actor', cleanup: 'delete', retentionDays: 3650, messages: [MESSAGES.auditRecord], producers: ['console'], consumers: ['indexer'] },

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { VerdictSchema } from '../../schemas/src';
+import { VERDICT_PACK_KEY, VerdictPackSchema, VerdictSchema } from '../../schemas/src';
 import { createNamespace, type Namespace } from '../support/namespace';
 import { inspection } from '../support/sample-events';
 import { FAST_ENV, collect, collectHits, demoWatchlist, drained, produceEvents, putWatchlist } from './rules-harness';
@@ -44,7 +44,8 @@ describe('rules worker killed mid-stream', () => {
       for (let i = from; i < to; i += 20) await produceEvents(ns, events.slice(i, Math.min(i + 20, to)));
     };
     const hits = await collectHits(ns);
-    const verdicts = await collect(ns, ns.topics.verdicts, (v) => VerdictSchema.parse(v).eventId);
+    // The event ids of each verdicts record (a pack of a chunk's verdicts, or a single verdict).
+    const verdicts = await collect(ns, ns.topics.verdicts, (v, key) => (key === VERDICT_PACK_KEY ? VerdictPackSchema.parse(v).verdicts.map((x) => x.eventId) : [VerdictSchema.parse(v).eventId]));
 
     child = startRulesProcess(ns);
     await send(0, 330);
@@ -55,7 +56,7 @@ describe('rules worker killed mid-stream', () => {
     await send(330, events.length);
 
     child = startRulesProcess(ns);
-    await verdicts.until('every event judged', (ids) => (new Set(ids).size === events.length ? true : undefined), 100_000);
+    await verdicts.until('every event judged', (ids) => (new Set(ids.flat()).size === events.length ? true : undefined), 100_000);
     await drained(ns, `${ns.topicPrefix}rules-correlate`, ns.topics.sightings, { transactional: true, timeoutMs: 30_000 });
     await new Promise((r) => setTimeout(r, 1000));
     child.kill('SIGTERM');
@@ -65,7 +66,7 @@ describe('rules worker killed mid-stream', () => {
     const all = hits.items;
     expect(beforeRestart).toBeLessThan(80);
     expect(new Set(all.map((h) => `${h.hitId}@${h.version}`)).size).toBe(all.length);
-    expect(verdicts.items.length).toBe(events.length);
+    expect(verdicts.items.flat().length).toBe(events.length);
 
     const planted = events.filter((e) => (e.driver as { idNumber: string }).idNumber === fugitive.key).map((e) => String(e.eventId));
     const person = all.filter((h) => h.ruleId === 'watchlist-person');

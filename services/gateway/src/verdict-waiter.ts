@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka } from 'kafkajs';
 import type { Logger } from '../../../lib/logger';
+import { VERDICT_PACK_KEY } from '../../../schemas/src';
 
 export interface Verdict {
   eventId: string;
@@ -48,13 +49,20 @@ export function createVerdictWaiter(deps: { kafka: Kafka; topic: string; logger:
       await consumer.subscribe({ topic: deps.topic, fromBeginning: false });
       await consumer.run({
         autoCommit: false,
-        // Every verdict of every event passes here (1 per event accepted anywhere); only those someone waits for
-        // are parsed, picked out by key (the event id) without touching the value.
+        // Every verdict of every event passes here (packs of a chunk's verdicts, key `~verdicts`); only those
+        // someone waits for are validated. Single verdicts (key = event id) are still read, by key.
         eachBatch: async ({ batch }) => {
           if (waiting.size === 0) return;
+          const deliver = (raw: unknown) => {
+            const id = (raw as { eventId?: unknown } | null)?.eventId;
+            if (typeof id !== 'string' || !waiting.has(id)) return;
+            const v = deps.parse(raw);
+            if (v) for (const fn of waiting.get(v.eventId) ?? []) fn(v);
+          };
           for (const message of batch.messages) {
             const key = message.key?.toString();
-            if (!message.value || (key !== undefined && !waiting.has(key))) continue;
+            const pack = key === VERDICT_PACK_KEY;
+            if (!message.value || (!pack && key !== undefined && !waiting.has(key))) continue;
             let raw: unknown;
             try {
               raw = JSON.parse(message.value.toString());
@@ -62,9 +70,11 @@ export function createVerdictWaiter(deps: { kafka: Kafka; topic: string; logger:
               log.warn('unparseable verdict skipped');
               continue;
             }
-            const v = deps.parse(raw);
-            if (!v) continue;
-            for (const fn of waiting.get(v.eventId) ?? []) fn(v);
+            if (!pack) deliver(raw);
+            else {
+              const list = (raw as { verdicts?: unknown } | null)?.verdicts;
+              if (Array.isArray(list)) for (const v of list) deliver(v);
+            }
           }
         },
       });

@@ -52,11 +52,13 @@ export function buildRules(config: RulesConfig, deps: { logger: Logger; kafka?: 
   new Gauge({ name: 'rules_watchlist_entries', help: 'Watchlist entries held in memory', registers: [metrics.registry], collect() { this.set(watchlist.size()); } });
 
   let sightingsPartitions = 1;
+  let verdictsPartitions = 1;
   const judge = createJudgeLogic({
     kafka, logger: log, topics, registry, watchlist, rules, onHits,
     seenWindowMs: config.SEEN_WINDOW_HOURS * 60 * MINUTE_MS,
     tickEveryMs: config.WATERMARK_TICK_SECONDS * 1000,
     sightingsPartitions: () => sightingsPartitions,
+    verdictsPartitions: () => verdictsPartitions,
   });
   const correlator = createCorrelator({ registry, latenessMs: config.ALLOWED_LATENESS_MINUTES * MINUTE_MS, lateHorizonMs: config.LATE_HORIZON_HOURS * 60 * MINUTE_MS });
   const correlate = createCorrelateLogic({ kafka, logger: log, topics, correlator, rules, onHits });
@@ -99,8 +101,9 @@ export function buildRules(config: RulesConfig, deps: { logger: Logger; kafka?: 
       try {
         const brokers = (await admin.describeCluster()).brokers.length;
         await ensureTopics(admin, { prefix: config.TOPIC_PREFIX, brokers });
-        const meta = await retry(() => admin.fetchTopicMetadata({ topics: [topics.sightings] }));
-        sightingsPartitions = meta.topics[0]?.partitions.length ?? 1;
+        const meta = await retry(() => admin.fetchTopicMetadata({ topics: [topics.sightings, topics.verdicts] }));
+        sightingsPartitions = meta.topics.find((t) => t.name === topics.sightings)?.partitions.length ?? 1;
+        verdictsPartitions = meta.topics.find((t) => t.name === topics.verdicts)?.partitions.length ?? 1;
       } finally {
         await admin.disconnect();
       }

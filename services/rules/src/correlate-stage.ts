@@ -5,7 +5,8 @@ import type { Correlator, CorrelationOutput } from './correlation/correlator';
 import { newPartitionState, type PartitionState } from './correlation/partition-state';
 import { deadLetter, describeIssues, parseJson } from './dead-letter';
 import { replayPartitions } from './partition-replay';
-import { SightingSchema, WATERMARK_KEY, WatermarkTickSchema } from './sighting';
+import { z } from 'zod';
+import { SIGHTING_PACK_KEY, SightingSchema, WATERMARK_KEY, WatermarkTickSchema } from './sighting';
 import type { StageLogic, TopicMessages } from './transactional-stage';
 
 export interface CorrelateStats {
@@ -17,6 +18,9 @@ export interface CorrelateStats {
 }
 
 const EVICT_EVERY_MS = 60_000;
+
+/** A pack's envelope; each sighting in it is validated on its own, so one bad sighting costs only itself. */
+const PackEnvelope = z.object({ schemaVersion: z.literal(1).default(1), sightings: z.array(z.unknown()).min(1).max(5_000) });
 
 /**
  * Stage 2 (group `rules-correlate`): event-time state per subject key over `sightings.v1`; emits
@@ -41,18 +45,34 @@ export function createCorrelateLogic(deps: {
     return st;
   };
 
-  const apply = (st: PartitionState, key: string | undefined, raw: string, rules: readonly Rule[], now: Date, out?: CorrelationOutput): string | undefined => {
+  /** Applies one `sightings.v1` record (a pack, a single sighting or a watermark tick); the problems of what it could not apply, and how many sightings it applied. */
+  const apply = (st: PartitionState, key: string | undefined, raw: string, rules: readonly Rule[], now: Date, out?: CorrelationOutput): { problems: string[]; applied: number } => {
     const json = parseJson(raw);
+    if (json === undefined) return { problems: ['not JSON'], applied: 0 };
     if (key === WATERMARK_KEY) {
       const tick = WatermarkTickSchema.safeParse(json);
-      if (!tick.success) return json === undefined ? 'not JSON' : describeIssues(tick.error.issues);
+      if (!tick.success) return { problems: [describeIssues(tick.error.issues)], applied: 0 };
       deps.correlator.advance(st, tick.data.watermark, now);
-      return undefined;
+      return { problems: [], applied: 0 };
     }
-    const s = SightingSchema.safeParse(json);
-    if (!s.success) return json === undefined ? 'not JSON' : describeIssues(s.error.issues);
-    deps.correlator.observe(st, s.data, rules, now, out);
-    return undefined;
+    const items: unknown[] = [];
+    const problems: string[] = [];
+    if (key === SIGHTING_PACK_KEY) {
+      const pack = PackEnvelope.safeParse(json);
+      if (!pack.success) return { problems: [describeIssues(pack.error.issues)], applied: 0 };
+      items.push(...pack.data.sightings);
+    } else items.push(json);
+    let applied = 0;
+    items.forEach((item, i) => {
+      const s = SightingSchema.safeParse(item);
+      if (!s.success) {
+        problems.push(key === SIGHTING_PACK_KEY ? `sightings/${i}: ${describeIssues(s.error.issues)}` : describeIssues(s.error.issues));
+        return;
+      }
+      deps.correlator.observe(st, s.data, rules, now, out);
+      applied++;
+    });
+    return { problems, applied };
   };
 
   return {
@@ -65,9 +85,9 @@ export function createCorrelateLogic(deps: {
       const dead: Message[] = [];
       for (const m of messages) {
         const raw = m.value?.toString() ?? '';
-        const problem = apply(st, m.key?.toString(), raw, rules, now, out);
-        if (problem) dead.push(deadLetter({ topic: deps.topics.sightings, partition: p, offset: m.offset, raw }, problem, now));
-        else stats.sightings++;
+        const { problems, applied } = apply(st, m.key?.toString(), raw, rules, now, out);
+        if (problems.length) dead.push(deadLetter({ topic: deps.topics.sightings, partition: p, offset: m.offset, raw }, problems.join('; '), now));
+        stats.sightings += applied;
       }
       deps.correlator.flush(st, rules, now, out);
       if (now.getTime() - st.evictedAt > EVICT_EVERY_MS) {

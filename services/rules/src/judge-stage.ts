@@ -1,5 +1,5 @@
 import type { Kafka, KafkaMessage, Message } from 'kafkajs';
-import { EventSchema, type Event, type Hit, type Rule } from '../../../schemas/src';
+import { EventSchema, VERDICT_PACK_KEY, type Event, type Hit, type Rule } from '../../../schemas/src';
 import type { CheckpointRegistry } from '../../../lib/checkpoints';
 import type { Logger } from '../../../lib/logger';
 import { deadLetter, describeIssues, parseJson } from './dead-letter';
@@ -9,7 +9,7 @@ import { replayPartitions } from './partition-replay';
 import { createRecentHits, type RecentHits } from './recent-hits';
 import { MINUTE_MS } from './rule-params';
 import { createSeenSet, type SeenSet } from './seen-set';
-import { WATERMARK_KEY, sightingsOf } from './sighting';
+import { WATERMARK_KEY, packSightings, sightingsOf, type Sighting } from './sighting';
 import type { StageLogic, TopicMessages } from './transactional-stage';
 import type { WatchlistLookup } from './watchlist-port';
 
@@ -42,6 +42,7 @@ export function createJudgeLogic(deps: {
   seenWindowMs: number;
   tickEveryMs: number;
   sightingsPartitions: () => number;
+  verdictsPartitions: () => number;
   onHits?: (hits: Hit[]) => void;
 }): StageLogic & { stats(): JudgeStats } {
   const states = new Map<number, JudgeState>();
@@ -88,8 +89,9 @@ export function createJudgeLogic(deps: {
       const st = stateFor(p);
       const rules = deps.rules();
       const hits: Message[] = [];
-      const verdicts: Message[] = [];
+      const verdicts: object[] = [];
       const sightings: Message[] = [];
+      const subjects: Sighting[] = [];
       const dead: Message[] = [];
       const emittedAll: Hit[] = [];
       for (const m of messages) {
@@ -107,10 +109,12 @@ export function createJudgeLogic(deps: {
         const { touched, emitted } = judge(st, e, rules, now);
         emittedAll.push(...emitted);
         for (const h of emitted) hits.push({ key: h.hitId, value: JSON.stringify(h), headers: { 'event-id': e.eventId } });
-        verdicts.push({ key: e.eventId, value: JSON.stringify({ schemaVersion: 1, eventId: e.eventId, judgedAt: new Date().toISOString(), hits: touched.slice(0, 100) }) });
-        for (const s of sightingsOf(e)) sightings.push({ key: s.key, value: JSON.stringify(s), headers: { 'event-id': e.eventId } });
+        verdicts.push({ schemaVersion: 1, eventId: e.eventId, judgedAt: new Date().toISOString(), hits: touched.slice(0, 100) });
+        for (const s of sightingsOf(e)) subjects.push(s);
         maxEventMs = Math.max(maxEventMs, Math.min(Date.parse(e.occurredAt), now.getTime() + FUTURE_SKEW_MS));
       }
+      // One record per sightings partition (each pack before that partition's watermark tick).
+      for (const m of packSightings(subjects, deps.sightingsPartitions())) sightings.push(m);
       // Watermark ticks to every sightings partition, so quiet partitions still see event time pass.
       if (maxEventMs >= lastTickMs + deps.tickEveryMs) {
         const value = JSON.stringify({ schemaVersion: 1, watermark: new Date(maxEventMs).toISOString() });
@@ -124,7 +128,8 @@ export function createJudgeLogic(deps: {
       stats.deadLetters += dead.length;
       const out: TopicMessages[] = [
         { topic: deps.topics.hits, messages: hits },
-        { topic: deps.topics.verdicts, messages: verdicts },
+        // The chunk's verdicts as one record, on the chunk's own partition number (events keep their spread).
+        { topic: deps.topics.verdicts, messages: verdicts.length ? [{ partition: p % deps.verdictsPartitions(), key: VERDICT_PACK_KEY, value: JSON.stringify({ schemaVersion: 1, verdicts }) }] : [] },
         { topic: deps.topics.sightings, messages: sightings },
         { topic: deps.topics.deadLetters, messages: dead },
       ];

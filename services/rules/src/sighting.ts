@@ -1,7 +1,8 @@
-import { eventSubjects, personSubjectKey, plateSubjectKey, type Event, type Sighting } from '../../../schemas/src';
+import { Partitioners, type Message } from 'kafkajs';
+import { eventSubjects, personSubjectKey, plateSubjectKey, SIGHTING_PACK_KEY, type Event, type Sighting } from '../../../schemas/src';
 
 // The wire shapes of `sightings.v1` live in schemas/ (with the AsyncAPI document); re-exported for this service.
-export { SightingSchema, WatermarkTickSchema, WATERMARK_KEY, type Sighting } from '../../../schemas/src';
+export { SightingPackSchema, SightingSchema, SIGHTING_PACK_KEY, WatermarkTickSchema, WATERMARK_KEY, type Sighting } from '../../../schemas/src';
 export const plateKey = plateSubjectKey;
 export const personKey = personSubjectKey;
 
@@ -19,4 +20,31 @@ export function sightingsOf(e: Event): Sighting[] {
     ...plates.map((p): Sighting => ({ ...base, ...flags, plate: p, subjectKind: 'vehicle', key: plateKey(p), role: 'vehicle' })),
     ...persons.map((p): Sighting => ({ ...base, ...flags, subjectKind: 'person', key: personKey(p.idNumber), role: p.role })),
   ];
+}
+
+const partitioner = Partitioners.DefaultPartitioner();
+const metadata = new Map<number, Array<{ partitionId: number; leader: number }>>();
+/** The partition kafkajs' default partitioner gives a record keyed `key` on a topic of `n` partitions. */
+export function partitionOfKey(key: string, n: number): number {
+  let m = metadata.get(n);
+  if (!m) metadata.set(n, (m = Array.from({ length: n }, (_, i) => ({ partitionId: i, leader: 0 }))));
+  return partitioner({ topic: '', partitionMetadata: m as never, message: { key, value: null } });
+}
+
+/** At most this many sightings in one pack (≈ 350 bytes each: well under the broker's 1 MB record limit). */
+export const MAX_PACK = 1_000;
+
+/** Sightings as `sightings.v1` records: one pack per partition they belong to (split past MAX_PACK). */
+export function packSightings(sightings: readonly Sighting[], partitions: number): Message[] {
+  const byPartition = new Map<number, Sighting[]>();
+  for (const s of sightings) {
+    const p = partitionOfKey(s.key, partitions);
+    const list = byPartition.get(p);
+    if (list) list.push(s);
+    else byPartition.set(p, [s]);
+  }
+  const out: Message[] = [];
+  for (const [partition, list] of byPartition)
+    for (let i = 0; i < list.length; i += MAX_PACK) out.push({ partition, key: SIGHTING_PACK_KEY, value: JSON.stringify({ schemaVersion: 1, sightings: list.slice(i, i + MAX_PACK) }) });
+  return out;
 }
