@@ -8,7 +8,7 @@ import { inspectionEvent, registry, residentId } from './fixtures';
 import { SIGHTING_PACK_KEY, sightingsOf } from './sighting';
 
 const topics = { sightings: 'sightings.v1', hits: 'hits.v1', watchlist: 'watchlist.v1', deadLetters: 'dead-letters.v1' };
-const record = (offset: number, key: string, value: string): KafkaMessage => ({ key: Buffer.from(key), value: Buffer.from(value), offset: String(offset), timestamp: String(Date.now()), attributes: 0, headers: {}, size: 0 });
+const record = (offset: number, key: string, value: string): KafkaMessage => ({ key: Buffer.from(key), value: Buffer.from(value), offset: String(offset), timestamp: String(Date.now()), attributes: 0, headers: {} });
 
 describe('correlation stage input', () => {
   // process() never touches Kafka (only rebuild() replays): a client that is never called is the seam.
