@@ -27,6 +27,29 @@ export interface JudgeStats {
 
 const FUTURE_SKEW_MS = 5 * MINUTE_MS;
 
+/** A verdict carries up to 100 full hits: packs stay well under the broker's 1 MB record-batch limit. */
+export const MAX_VERDICT_PACK_BYTES = 256 * 1024;
+
+/** Verdicts (each already JSON) as pack values of at most MAX_VERDICT_PACK_BYTES (a larger verdict goes alone). */
+export function packVerdicts(verdicts: readonly string[]): string[] {
+  const out: string[] = [];
+  let current: string[] = [];
+  let bytes = 0;
+  const flush = () => {
+    if (current.length) out.push(`{"schemaVersion":1,"verdicts":[${current.join(',')}]}`);
+    current = [];
+    bytes = 0;
+  };
+  for (const v of verdicts) {
+    const size = Buffer.byteLength(v);
+    if (current.length && bytes + size > MAX_VERDICT_PACK_BYTES) flush();
+    current.push(v);
+    bytes += size + 1;
+  }
+  flush();
+  return out;
+}
+
 /**
  * Stage 1 (group `rules`): validates each event (bad → dead letter), drops duplicates by eventId, evaluates
  * the stateless rules, and emits — in the caller's transaction — the hits, one verdict per judged event
@@ -89,7 +112,8 @@ export function createJudgeLogic(deps: {
       const st = stateFor(p);
       const rules = deps.rules();
       const hits: Message[] = [];
-      const verdicts: object[] = [];
+      /** Each judged event's verdict as JSON, packed into records below. */
+      const verdicts: string[] = [];
       const sightings: Message[] = [];
       const subjects: Sighting[] = [];
       const dead: Message[] = [];
@@ -109,7 +133,7 @@ export function createJudgeLogic(deps: {
         const { touched, emitted } = judge(st, e, rules, now);
         emittedAll.push(...emitted);
         for (const h of emitted) hits.push({ key: h.hitId, value: JSON.stringify(h), headers: { 'event-id': e.eventId } });
-        verdicts.push({ schemaVersion: 1, eventId: e.eventId, judgedAt: new Date().toISOString(), hits: touched.slice(0, 100) });
+        verdicts.push(JSON.stringify({ schemaVersion: 1, eventId: e.eventId, judgedAt: new Date().toISOString(), hits: touched.slice(0, 100) }));
         for (const s of sightingsOf(e)) subjects.push(s);
         maxEventMs = Math.max(maxEventMs, Math.min(Date.parse(e.occurredAt), now.getTime() + FUTURE_SKEW_MS));
       }
@@ -128,8 +152,8 @@ export function createJudgeLogic(deps: {
       stats.deadLetters += dead.length;
       const out: TopicMessages[] = [
         { topic: deps.topics.hits, messages: hits },
-        // The chunk's verdicts as one record, on the chunk's own partition number (events keep their spread).
-        { topic: deps.topics.verdicts, messages: verdicts.length ? [{ partition: p % deps.verdictsPartitions(), key: VERDICT_PACK_KEY, value: JSON.stringify({ schemaVersion: 1, verdicts }) }] : [] },
+        // The chunk's verdicts as one record (more only past MAX_VERDICT_PACK_BYTES), on the chunk's own partition number.
+        { topic: deps.topics.verdicts, messages: packVerdicts(verdicts).map((value) => ({ partition: p % deps.verdictsPartitions(), key: VERDICT_PACK_KEY, value })) },
         { topic: deps.topics.sightings, messages: sightings },
         { topic: deps.topics.deadLetters, messages: dead },
       ];
