@@ -26,6 +26,9 @@ export interface IdempotencyIndex {
   stop(): Promise<void>;
 }
 
+/** A healthy tail completes a fetch at least every `maxWaitTimeInMs` (100 ms), data or not. */
+export const STALE_FETCH_MS = 2_000;
+
 /**
  * Which event ids are already in the log, and with which body. Kafka is the source: every gateway
  * instance tails the events topic (all partitions, no shared group) from `now − window`, so the
@@ -33,9 +36,6 @@ export interface IdempotencyIndex {
  * window bounds memory (≈ 120 bytes an event); resubmissions older than it are accepted again and
  * de-duplicated downstream by eventId (indexer `_id`, rules seen-set).
  */
-/** A healthy tail completes a fetch at least every `maxWaitTimeInMs` (100 ms), data or not. */
-export const STALE_FETCH_MS = 2_000;
-
 export function createIdempotencyIndex(deps: { kafka: Kafka; topic: string; windowMs: number; logger: Logger }): IdempotencyIndex {
   const log = deps.logger.child({ component: 'idempotency-index' });
   // Insertion order ≈ time order, so expiry pops from the front.
