@@ -23,6 +23,11 @@ export const RulesEnv = z.object({
   WATERMARK_TICK_SECONDS: z.coerce.number().min(1).max(3600).default(60),
   /** Records per transaction: small keeps the officer's verdict fast; large raises throughput. */
   CHUNK_SIZE: z.coerce.number().int().min(1).max(10_000).default(200),
+  /**
+   * Memory bound of the correlation stage: subjects (plates, persons) held, spread over the sightings partitions;
+   * past it the least recently seen are forgotten. ~1 KB each with one sighting: the default holds ~1 GB.
+   */
+  RULES_CORRELATION_MAX_SUBJECTS: z.coerce.number().int().min(1_000).max(100_000_000).default(1_000_000),
   TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(900_000).default(15_000),
 });
 export type RulesConfig = z.infer<typeof RulesEnv>;

@@ -15,6 +15,8 @@ export interface CorrelateStats {
   entries: number;
   deadLetters: number;
   keys: number;
+  /** Subjects forgotten under the memory bound (least recently seen first). */
+  evicted: number;
 }
 
 const EVICT_EVERY_MS = 60_000;
@@ -34,14 +36,18 @@ export function createCorrelateLogic(deps: {
   correlator: Correlator;
   rules: () => readonly Rule[];
   onHits?: (hits: Hit[]) => void;
+  /** Memory bound: subjects held per partition (see `keyState`); unbounded when not given. */
+  maxSubjectsPerPartition?: () => number;
 }): StageLogic & { stats(): CorrelateStats } {
+  const log = deps.logger.child({ component: 'correlate' });
   const states = new Map<number, PartitionState & { evictedAt: number }>();
   /** Hits of the chunk in flight, reported to `onHits` once its transaction committed. */
   const uncommitted = new Map<number, Hit[]>();
   const stats = { sightings: 0, hits: 0, entries: 0, deadLetters: 0 };
+  const warnedFull = new Set<number>();
   const stateFor = (p: number) => {
     let st = states.get(p);
-    if (!st) states.set(p, (st = { ...newPartitionState(), evictedAt: Date.now() }));
+    if (!st) states.set(p, (st = { ...newPartitionState(deps.maxSubjectsPerPartition?.()), evictedAt: Date.now() }));
     return st;
   };
 
@@ -76,7 +82,7 @@ export function createCorrelateLogic(deps: {
   };
 
   return {
-    stats: () => ({ ...stats, keys: [...states.values()].reduce((n, s) => n + s.keys.size, 0) }),
+    stats: () => ({ ...stats, keys: [...states.values()].reduce((n, s) => n + s.keys.size, 0), evicted: [...states.values()].reduce((n, s) => n + s.evicted, 0) }),
     drop: (p) => void states.delete(p),
     process(p, messages, now) {
       const st = stateFor(p);
@@ -90,6 +96,10 @@ export function createCorrelateLogic(deps: {
         stats.sightings += applied;
       }
       deps.correlator.flush(st, rules, now, out);
+      if (st.evicted > 0 && !warnedFull.has(p)) {
+        warnedFull.add(p);
+        log.warn({ partition: p, subjects: st.keys.size }, 'correlation state is at its memory bound: the least recently seen subjects are forgotten from now on (trace-backs and windows see only what is held; RULES_CORRELATION_MAX_SUBJECTS)');
+      }
       if (now.getTime() - st.evictedAt > EVICT_EVERY_MS) {
         deps.correlator.evict(st, rules);
         st.evictedAt = now.getTime();

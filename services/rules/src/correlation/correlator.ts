@@ -4,7 +4,7 @@ import { applyDraft, draftHitId, type HitDraft } from '../hit-builder';
 import { DAY_MS, MINUTE_MS, numParam } from '../rule-params';
 import type { Sighting } from '../sighting';
 import { corridorTransit } from './corridor-transit';
-import { keyState, insertSighting, type PartitionState, type StoredSighting } from './partition-state';
+import { intern, keyState, insertSighting, type PartitionState, type StoredSighting } from './partition-state';
 import { repeatPositive } from './repeat-positive';
 import { traceBackDrafts, traceBackEntry } from './seizure-trace-back';
 import { isMet, lateTestDrafts, obligationOf, unmetDraft } from './suspicious-without-test';
@@ -54,7 +54,7 @@ export function createCorrelator(deps: { registry: CheckpointRegistry; latenessM
     watermarkMs: (state) => state.maxEventMs - deps.latenessMs,
     observe(state, s, rules, now, out) {
       const { schemaVersion: _v, ...rest } = s;
-      const stored: StoredSighting = { ...rest, ms: Date.parse(s.occurredAt) };
+      const stored: StoredSighting = { ...rest, checkpointId: intern(s.checkpointId)!, type: intern(s.type) as StoredSighting['type'], role: intern(s.role)!, subjectKind: intern(s.subjectKind) as StoredSighting['subjectKind'], ...(s.vehicleKind !== undefined ? { vehicleKind: intern(s.vehicleKind) } : {}), ms: Date.parse(s.occurredAt) };
       bump(state, stored.ms, now);
       const ks = keyState(state, s.key);
       if (!insertSighting(ks, stored)) return;
@@ -70,7 +70,7 @@ export function createCorrelator(deps: { registry: CheckpointRegistry; latenessM
             break;
           case 'suspicious_without_test': {
             const ob = obligationOf(stored, ks, rule);
-            if (ob && !ks.reported.has(stored.eventId)) state.pending.set(`${rule.ruleId}|${ks.key}|${stored.eventId}`, ob);
+            if (ob && !ks.reported?.has(stored.eventId)) state.pending.set(`${rule.ruleId}|${ks.key}|${stored.eventId}`, ob);
             drafts.push(...lateTestDrafts(stored, ks, rule));
             break;
           }
@@ -95,11 +95,12 @@ export function createCorrelator(deps: { registry: CheckpointRegistry; latenessM
         if (ob.deadlineMs > wm) continue;
         state.pending.delete(id);
         const rule = rules.find((r) => r.ruleId === ob.rule.ruleId && r.enabled);
-        const ks = state.keys.get(ob.key);
-        if (!rule || !ks) continue;
+        // A subject forgotten under the memory bound is judged on its inspection alone (no test was seen).
+        const ks = state.keys.get(ob.key) ?? { key: ob.key, sightings: [ob.inspection] };
+        if (!rule) continue;
         const current = { ...ob, rule };
         if (isMet(current, ks)) continue;
-        ks.reported.add(ob.inspection.eventId);
+        (ks.reported ??= new Set()).add(ob.inspection.eventId);
         apply(state, unmetDraft(current, ks), now, out);
       }
     },
@@ -111,9 +112,10 @@ export function createCorrelator(deps: { registry: CheckpointRegistry; latenessM
         if (n === 0) continue;
         ks.sightings.splice(0, n);
         if (ks.sightings.length === 0) state.keys.delete(key);
-        else for (const id of ks.reported) if (!ks.sightings.some((x) => x.eventId === id)) ks.reported.delete(id);
+        else if (ks.reported) for (const id of ks.reported) if (!ks.sightings.some((x) => x.eventId === id)) ks.reported.delete(id);
       }
-      for (const [id, ob] of state.pending) if (!state.keys.has(ob.key)) state.pending.delete(id);
+      // An obligation outlives its subject's state only under the memory bound (keyState); past retention it goes too.
+      for (const [id, ob] of state.pending) if (ob.inspection.ms < cutoff) state.pending.delete(id);
     },
     retentionMs(rules) {
       let window = 0;

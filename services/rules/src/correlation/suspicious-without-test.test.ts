@@ -3,7 +3,7 @@ import type { Event } from '../../../../schemas/src';
 import { at, defaultRule, drugTestEvent, inspectionEvent, registry, residentId } from '../fixtures';
 import { sightingsOf } from '../sighting';
 import { createCorrelator, type CorrelationOutput } from './correlator';
-import { newPartitionState, type PartitionState } from './partition-state';
+import { keyState, newPartitionState, type PartitionState } from './partition-state';
 
 const rule = defaultRule('suspicious_without_test', { windowMinutes: 30, roles: ['driver'] });
 const correlator = createCorrelator({ registry, latenessMs: 5 * 60_000, lateHorizonMs: 24 * 3_600_000 });
@@ -69,5 +69,37 @@ describe('逢嫌必检: suspicious inspection without a drug test', () => {
     const state = newPartitionState();
     feed(state, [suspicious(0)]);
     expect(tick(state, 60).hits.map((h) => h.subject.key)).toEqual([driver]);
+  });
+});
+
+describe('correlation state under its memory bound', () => {
+  it('forgets the least recently seen subject first, and counts it', () => {
+    const state = newPartitionState(3);
+    for (const k of ['a', 'b', 'c']) keyState(state, k);
+    keyState(state, 'a'); // seen again: now the most recent
+    keyState(state, 'd');
+    expect([...state.keys.keys()]).toEqual(['c', 'a', 'd']);
+    expect(state.evicted).toBe(1);
+    keyState(state, 'e');
+    expect([...state.keys.keys()]).toEqual(['a', 'd', 'e']);
+    expect(state.evicted).toBe(2);
+  });
+
+  it('still reports an untested suspicious driver whose state was forgotten, and not one tested after it', () => {
+    const state = newPartitionState(4);
+    const inspection = suspicious(0);
+    feed(state, [inspection]);
+    // Others' sightings push the driver (and the passenger) out of the bound.
+    feed(state, Array.from({ length: 6 }, (_, i) => inspectionEvent({ occurredAt: at(1), driver: { idNumber: residentId(100 + i) }, passengers: [], vehicle: { plate: `晋C1${String(i).padStart(4, '0')}`, kind: 'car', direction: 'inbound' } })));
+    expect(state.keys.has(`person:${driver}`)).toBe(false);
+    expect(state.evicted).toBeGreaterThan(0);
+    const { hits } = tick(state, 40);
+    expect(hits).toMatchObject([{ ruleId: 'suspicious-without-test', subject: { key: driver }, evidence: [{ eventId: inspection.eventId }] }]);
+
+    const other = newPartitionState(4);
+    feed(other, [suspicious(0)]);
+    feed(other, Array.from({ length: 6 }, (_, i) => inspectionEvent({ occurredAt: at(1), driver: { idNumber: residentId(200 + i) }, passengers: [], vehicle: { plate: `晋C2${String(i).padStart(4, '0')}`, kind: 'car', direction: 'inbound' } })));
+    feed(other, [tested(20)]);
+    expect(tick(other, 40).hits).toEqual([]);
   });
 });

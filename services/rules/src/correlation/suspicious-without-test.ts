@@ -56,9 +56,10 @@ export const unmetDraft = (ob: Obligation, ks: KeyState): HitDraft => draft(ob, 
 
 /** A drug test arriving after its inspection was already reported untested updates that hit. */
 export function lateTestDrafts(s: StoredSighting, ks: KeyState, rule: Rule): HitDraft[] {
-  if (s.subjectKind !== 'person' || s.type !== 'drug_test' || s.role !== 'subject' || ks.reported.size === 0) return [];
+  if (s.subjectKind !== 'person' || s.type !== 'drug_test' || s.role !== 'subject' || !ks.reported?.size) return [];
+  const reported = ks.reported;
   return ks.sightings.flatMap((i) => {
-    if (!ks.reported.has(i.eventId) || i.type !== 'inspection') return [];
+    if (!reported.has(i.eventId) || i.type !== 'inspection') return [];
     const ob = obligationOf(i, ks, rule);
     if (!ob) return [];
     const related = s.relatedEventId === i.eventId;
