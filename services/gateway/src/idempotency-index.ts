@@ -12,7 +12,7 @@ export interface IdempotencyIndex {
   start(): Promise<void>;
   /**
    * False until start has read the window, after `resync()` until the log's end as of then has been read, and
-   * while the tailing consumer has not completed a fetch for `STALE_FETCH_MS` (kafkajs reconnecting to a
+   * while the tailing consumer has not completed a fetch for `STALE_FETCH_MS` (10 s; kafkajs reconnecting to a
    * restarted broker, say): an index that stopped following would take another instance's new accepts for new.
    */
   isCaughtUp(): boolean;
@@ -26,8 +26,12 @@ export interface IdempotencyIndex {
   stop(): Promise<void>;
 }
 
-/** A healthy tail completes a fetch at least every `maxWaitTimeInMs` (100 ms), data or not. */
-export const STALE_FETCH_MS = 2_000;
+/**
+ * A healthy tail completes a fetch at least every `maxWaitTimeInMs` (100 ms), data or not; one that has not for
+ * this long is reconnecting. 10 s, not less: on a saturated machine a fetch of a large batch took over 2 s and the
+ * hour-long soak saw 126 needless 503s at a 2 s threshold.
+ */
+export const STALE_FETCH_MS = 10_000;
 
 /**
  * Which event ids are already in the log, and with which body. Kafka is the source: every gateway
