@@ -81,7 +81,7 @@ async function login(base: string, u: DemoUser): Promise<string> {
   return (JSON.parse(res.body) as { token: string }).token;
 }
 
-async function judged(rules: string): Promise<number> {
+export async function judged(rules: string): Promise<number> {
   const s = (await fetch(`${rules}/api/v1/rules/stats`).then((r) => r.json())) as { judge?: { events?: number } };
   if (typeof s.judge?.events !== 'number') throw new Error(`rules stats without judge.events: ${JSON.stringify(s).slice(0, 200)}`);
   return s.judge.events;

@@ -131,7 +131,7 @@ export function writeReport(r: R, dir: string, base: string): string {
   }
   if (r.soak) {
     const k: R = r.soak;
-    out.push('## Soak', '', `${k.seconds} s at ${k.rateEventsPerSec} events/s (achieved ${k.achievedRate}): ${show(k.accepted)} accepted, ${k.failed} failed; ${k.plantedHitsSeen} of ${k.plantedHits} planted hits reached the console; after the load stopped, every accepted event was judged within ${k.caughtUpAfterSeconds.judgedSeconds} s, every sighting correlated within ${k.caughtUpAfterSeconds.correlatedSeconds} s and every event in Elasticsearch within ${k.caughtUpAfterSeconds.indexedSeconds} s.`, '');
+    out.push('## Soak', '', `${k.seconds} s at ${k.rateEventsPerSec} events/s (achieved ${k.achievedRate}): ${show(k.accepted)} accepted, ${k.failed} failed; ${k.plantedHitsSeen} of ${k.plantedHits} planted hits reached the console; ${settledText(k.caughtUpAfterSeconds)}`, '');
     out.push('| process | RSS after warm-up MiB | RSS at end MiB | growth MiB/hour | event-loop lag p99, median / max ms |', '|---|---|---|---|---|');
     for (const [nm, g] of Object.entries(k.perProcess as Record<string, R>)) out.push(`| ${nm} | ${g.rssStartMiB} | ${g.rssEndMiB} | ${g.rssSlopeMiBPerHour} | ${g.eventLoopLagP99MaxMs !== undefined ? `${g.eventLoopLagP99MedianMs} / ${g.eventLoopLagP99MaxMs}` : '—'} |`);
     out.push('');
@@ -146,4 +146,12 @@ export function writeReport(r: R, dir: string, base: string): string {
   const file = join(dir, `${base}.md`);
   writeFileSync(file, `${out.join('\n')}\n`);
   return file;
+}
+
+/** What the soak's settle phase found: times to catch up, or why they are not known. */
+function settledText(c: unknown): string {
+  if (typeof c === 'string') return `after the load stopped: ${c}.`;
+  const x = c as { judgedSeconds?: number; correlatedSeconds?: number; indexedSeconds?: number; error?: string };
+  if (x.error) return `after the load stopped, the pipeline did not catch up: ${x.error}.`;
+  return `after the load stopped, every accepted event was judged within ${x.judgedSeconds} s, every sighting correlated within ${x.correlatedSeconds} s and every event in Elasticsearch within ${x.indexedSeconds} s.`;
 }

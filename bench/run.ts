@@ -74,6 +74,15 @@ async function main(): Promise<void> {
   const status = await stackStatus();
   const engines: Watched[] = status.engines.filter((e) => e.running && e.pid).map((e) => ({ name: e.name, pid: e.pid! }));
   const result: Record<string, unknown> = { date: new Date().toISOString(), name, mode: quick ? 'quick' : 'full', machine: describeMachine(), brokers: kafkaBrokers.length, loadAverageAtStart: loadAtStart };
+  /** Writes the JSON and Markdown report of what the run has so far (again at the end). */
+  const writeOut = () => {
+    result.loadAverageAtEnd = loadavg().map((x) => Math.round(x * 100) / 100);
+    result.durationSeconds = Math.round((performance.now() - started) / 1000);
+    const file = join(outDir, `${date}-${name}.json`);
+    writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+    const md = writeReport(result, outDir, `${date}-${name}`);
+    return { json: file.replace(REPO_ROOT + '/', ''), md: md.replace(REPO_ROOT + '/', '') };
+  };
 
   let step = 0;
   const total = only.size;
@@ -148,9 +157,13 @@ async function main(): Promise<void> {
     const es = createElasticsearch(esUrl);
     try {
       const soak = await runSoak({ system, engines, seconds: soakSeconds, rate, sampleEverySeconds: quick ? 5 : 30, say });
+      // The report is written as soon as the load stops (settling may take many minutes on a saturated
+      // machine, and an interrupted run should still leave its figures), then again with the settle times.
+      result.soak = { ...soak, caughtUpAfterSeconds: 'settling: the pipeline had not caught up when this was written' };
+      say(`  soak report (before settling): ${writeOut().json}`);
       say('  waiting for the rules service and the indexer to catch up');
       const t0 = performance.now();
-      const caughtUp = await settle({ system, es }, { judged: 0, indexed: 0 }, soak.accepted, t0);
+      const caughtUp = await settle({ system, es }, { judged: 0, indexed: 0 }, soak.accepted, t0).catch((err: unknown) => ({ error: (err as Error).message }));
       result.soak = { ...soak, caughtUpAfterSeconds: caughtUp };
     } finally {
       await system.stop();
@@ -159,12 +172,8 @@ async function main(): Promise<void> {
     }
   }
 
-  result.loadAverageAtEnd = loadavg().map((x) => Math.round(x * 100) / 100);
-  result.durationSeconds = Math.round((performance.now() - started) / 1000);
-  const file = join(outDir, `${date}-${name}.json`);
-  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-  const md = writeReport(result, outDir, `${date}-${name}`);
-  say(`\ndone in ${elapsed()}: ${file.replace(REPO_ROOT + '/', '')} and ${md.replace(REPO_ROOT + '/', '')}`);
+  const { json, md } = writeOut();
+  say(`\ndone in ${elapsed()}: ${json} and ${md}`);
 }
 
 /** Removes the run's topics and indices so repeated runs do not fill the disk. */

@@ -3,6 +3,7 @@ import WebSocket from 'ws';
 import { createRandom, inspection } from '../scripts/simulator/generate';
 import { snapshotProcesses, type Watched } from './lib/processes';
 import type { BenchSystem, DemoUser } from './lib/system';
+import { judged } from './e2e';
 
 /**
  * Soak: a fixed rate of single submissions for a long time (the issue asks for an hour at 1,000 events/s),
@@ -24,6 +25,8 @@ export interface SoakSample {
   accepted: number;
   failed: number;
   alerts: number;
+  /** Events the rules service's judge stage had processed: accepted − judged is how far it was behind. */
+  judged: number;
   rssMiB: Record<string, number>;
   cpuPercent: Record<string, number>;
   /** Event-loop lag p99 (ms) per Node service, from prom-client's default metrics. */
@@ -135,12 +138,13 @@ export async function runSoak(o: SoakOptions) {
       nextSample += o.sampleEverySeconds * 1000;
       const snap = snapshotProcesses(watched);
       const secs = (now - prevAt) / 1000;
-      const lags = await Promise.all(services.map(async (s) => [s.name, await lagP99Ms(s.url)] as const));
+      const [lags, judgedNow] = await Promise.all([Promise.all(services.map(async (s) => [s.name, await lagP99Ms(s.url)] as const)), judged(system.rules).catch(() => NaN)]);
       samples.push({
         atSeconds: Math.round((now - t0) / 1000),
         accepted,
         failed,
         alerts: alerted.size,
+        judged: judgedNow,
         rssMiB: Object.fromEntries(snap.map((x) => [x.name, x.rssMiB])),
         cpuPercent: Object.fromEntries(snap.map((x, i) => [x.name, Math.round(((x.cpuSeconds - prev[i]!.cpuSeconds) / secs) * 100)])),
         eventLoopLagP99Ms: Object.fromEntries(lags),
@@ -148,7 +152,7 @@ export async function runSoak(o: SoakOptions) {
       prev = snap;
       prevAt = now;
       const last = samples[samples.length - 1]!;
-      process.stderr.write(`\r  soak: ${last.atSeconds}/${o.seconds} s · ${accepted.toLocaleString()} accepted · ${failed} failed · ${alerted.size}/${planted.size} planted hits seen · rules RSS ${last.rssMiB.rules ?? '?'} MiB   `);
+      process.stderr.write(`\r  soak: ${last.atSeconds}/${o.seconds} s · ${accepted.toLocaleString()} accepted · ${failed} failed · ${alerted.size}/${planted.size} planted hits seen · judged ${judgedNow.toLocaleString()} · rules RSS ${last.rssMiB.rules ?? '?'} MiB   `);
     }
     await new Promise((res) => setTimeout(res, 2));
   }
