@@ -48,10 +48,24 @@ export interface Sustained {
 export interface E2EResult {
   batch: Sustained;
   single: Sustained;
-  timeToAlert: { p50Ms: number; p95Ms: number; p99Ms: number; maxMs: number; alerts: number; planted: number; missing: number; rateEventsPerSec: number; achievedRate: number; sendToAlert: ReturnType<typeof percentiles>; samples: number[] };
+  timeToAlert: {
+    p50Ms: number;
+    p95Ms: number;
+    p99Ms: number;
+    maxMs: number;
+    alerts: number;
+    planted: number;
+    missing: number;
+    rateEventsPerSec: number;
+    achievedRate: number;
+    sendToAlert: ReturnType<typeof percentiles>;
+    /** Submit with `?waitMs=3000` → the response carrying the rules verdict (1 in 50 events, none of them planted). */
+    submitToVerdict: ReturnType<typeof percentiles> & { unjudged: number };
+    samples: number[];
+  };
   timeToSearchableMs: ReturnType<typeof percentiles>;
   /** Time-to-alert at each of `alertRates`, then at 1,000/s, with the judge stage's transaction figures. */
-  timeToAlertCurve: Array<{ rate: number; achievedRate: number; p50Ms: number; p95Ms: number; p99Ms: number; alerts: number; planted: number; judgeTransactionMs?: number; judgeEventsPerTransaction?: number }>;
+  timeToAlertCurve: Array<{ rate: number; achievedRate: number; p50Ms: number; p95Ms: number; p99Ms: number; alerts: number; planted: number; submitToVerdictP50Ms: number; submitToVerdictP99Ms: number; judgeTransactionMs?: number; judgeEventsPerTransaction?: number }>;
   /** The rules stages during the time-to-alert phase, from the service's own histograms (milliseconds). */
   rulesStages: { transactionMs: Record<string, HistogramSummary>; stepMs: Record<string, HistogramSummary>; commitAgeMs: Record<string, HistogramSummary>; recordsPerTransaction: Record<string, HistogramSummary> };
 }
@@ -233,6 +247,8 @@ async function timeToAlert(o: E2EOptions, officers: Officer[], fugitive: string,
   const inScope = officers.filter((x) => x.jurisdiction.startsWith(commander.jurisdiction.replace(/0+$/, '')));
   let sent = 0;
   let planted = 0;
+  const verdictMs: number[] = [];
+  let unjudged = 0;
   const inflight = new Set<Promise<unknown>>();
   const t0 = performance.now();
   let lastShown = 0;
@@ -249,9 +265,16 @@ async function timeToAlert(o: E2EOptions, officers: Officer[], fugitive: string,
         body = JSON.stringify(ev);
         sentAt.set(eventId, performance.now());
       } else body = pools[sent % officers.length]!.next();
-      const p = post(o.system.gateway, '/api/v1/events', body, off.token).then((res) => {
+      // 1 in 50 (never a planted one, whose 202 times the alert) asks for the verdict in its response.
+      const waits = sent % 50 === 25;
+      const at = performance.now();
+      const p = post(o.system.gateway, waits ? '/api/v1/events?waitMs=3000' : '/api/v1/events', body, off.token).then((res) => {
         if (plant && res.status === 202) ackAt.set(eventId, performance.now());
         if (plant && res.status !== 202) sentAt.delete(eventId);
+        if (waits && res.status === 202) {
+          if ((JSON.parse(res.body) as { verdict?: { judged?: boolean } }).verdict?.judged) verdictMs.push(performance.now() - at);
+          else unjudged++;
+        }
       });
       inflight.add(p);
       void p.finally(() => inflight.delete(p));
@@ -274,8 +297,10 @@ async function timeToAlert(o: E2EOptions, officers: Officer[], fugitive: string,
   const samples = [...ackAt].filter(([id]) => alertAt.has(id)).map(([id, at]) => Math.max(0, alertAt.get(id)! - at));
   const fromSend = [...sentAt].filter(([id]) => alertAt.has(id)).map(([id, at]) => alertAt.get(id)! - at);
   const p = percentiles(samples);
+  const v = percentiles(verdictMs);
   o.say(`  time-to-alert at ${Math.round(achievedRate)} events/s: p50 ${p.p50} ms · p95 ${p.p95} ms · p99 ${p.p99} ms (${p.n} of ${ackAt.size} planted hits)`);
-  return { p50Ms: p.p50, p95Ms: p.p95, p99Ms: p.p99, maxMs: p.max, alerts: p.n, planted: ackAt.size, missing: ackAt.size - p.n, rateEventsPerSec: rate, achievedRate: Math.round(achievedRate), sendToAlert: percentiles(fromSend), samples: samples.map(round) };
+  o.say(`  submit → verdict (?waitMs): p50 ${v.p50} ms · p95 ${v.p95} ms · p99 ${v.p99} ms (${v.n} judged in time, ${unjudged} not)`);
+  return { p50Ms: p.p50, p95Ms: p.p95, p99Ms: p.p99, maxMs: p.max, alerts: p.n, planted: ackAt.size, missing: ackAt.size - p.n, rateEventsPerSec: rate, achievedRate: Math.round(achievedRate), sendToAlert: percentiles(fromSend), submitToVerdict: { ...v, unjudged }, samples: samples.map(round) };
 }
 
 async function timeToSearchable(o: E2EOptions, officers: Officer[], investigator: DemoUser): Promise<E2EResult['timeToSearchableMs']> {
@@ -343,7 +368,7 @@ export async function runE2E(o: E2EOptions): Promise<E2EResult> {
     const stages = stagesBetween(before, await scrape());
     const steps = ['begin', 'send', 'offsets', 'commit'].map((st) => `${st} ${stages.stepMs[`judge/${st}`]?.mean ?? '?'}`).join(', ');
     o.say(`  rules judge stage: ${stages.transactionMs.judge?.count ?? 0} transactions, mean ${stages.transactionMs.judge?.mean} ms, ${stages.recordsPerTransaction.judge?.mean} events each, oldest event ${stages.commitAgeMs.judge?.mean} ms old at commit (mean); steps (mean ms): ${steps}`);
-    timeToAlertCurve.push({ rate, achievedRate: a.achievedRate, p50Ms: a.p50Ms, p95Ms: a.p95Ms, p99Ms: a.p99Ms, alerts: a.alerts, planted: a.planted, judgeTransactionMs: stages.transactionMs.judge?.mean, judgeEventsPerTransaction: stages.recordsPerTransaction.judge?.mean });
+    timeToAlertCurve.push({ rate, achievedRate: a.achievedRate, p50Ms: a.p50Ms, p95Ms: a.p95Ms, p99Ms: a.p99Ms, alerts: a.alerts, planted: a.planted, submitToVerdictP50Ms: a.submitToVerdict.p50, submitToVerdictP99Ms: a.submitToVerdict.p99, judgeTransactionMs: stages.transactionMs.judge?.mean, judgeEventsPerTransaction: stages.recordsPerTransaction.judge?.mean });
     if (headline) [alert, rulesStages] = [a, stages];
   }
 

@@ -50,6 +50,7 @@ export function writeReport(r: R, dir: string, base: string): string {
     [`time-to-alert p50 at ${show(a.achievedRate)} events/s`, show(a.p50Ms, ' ms'), `≤ ${TARGETS.alertP50} ms`, verdict(a.p50Ms, TARGETS.alertP50, false)],
     ['time-to-alert p95', show(a.p95Ms, ' ms'), '—', ''],
     ['time-to-alert p99', show(a.p99Ms, ' ms'), `≤ ${TARGETS.alertP99} ms`, verdict(a.p99Ms, TARGETS.alertP99, false)],
+    ['submit → verdict (`?waitMs`) p50 / p99, same phase', a.submitToVerdict ? `${show(a.submitToVerdict.p50, ' ms')} / ${show(a.submitToVerdict.p99, ' ms')}` : '—', '—', a.submitToVerdict ? `${a.submitToVerdict.n} judged in time, ${a.submitToVerdict.unjudged} not` : 'not measured'],
     ['planted hits that never reached the console', show(a.missing), '0', n(a.missing) === undefined ? 'not measured' : a.missing === 0 ? 'met' : '**missed**'],
     ['time-to-searchable p95', show(r.timeToSearchableMs?.p95, ' ms'), `≤ ${TARGETS.searchableP95.toLocaleString('en-US')} ms`, verdict(r.timeToSearchableMs?.p95, TARGETS.searchableP95, false)],
     [`watchlist RSS at ${show(r.watchlist?.entries)} entries`, show(wlRss, ' MiB'), `≤ ${TARGETS.watchlistRssMiB} MiB at 10M`, verdict(wlRss, TARGETS.watchlistRssMiB, false)],
@@ -87,8 +88,8 @@ export function writeReport(r: R, dir: string, base: string): string {
     const curve = (r.timeToAlertCurve ?? []) as R[];
     if (curve.length > 1) {
       out.push('Against load (each rate its own phase of the same length, lowest first; the judge stage figures are its own histograms):', '');
-      out.push('| events/s | p50 ms | p95 ms | p99 ms | judge transaction mean ms | events per transaction |', '|---|---|---|---|---|---|');
-      for (const x of curve) out.push(`| ${show(x.achievedRate)} | ${show(x.p50Ms)} | ${show(x.p95Ms)} | ${show(x.p99Ms)} | ${show(x.judgeTransactionMs)} | ${show(x.judgeEventsPerTransaction)} |`);
+      out.push('| events/s | p50 ms | p95 ms | p99 ms | submit → verdict p50 / p99 ms | judge transaction mean ms | events per transaction |', '|---|---|---|---|---|---|---|');
+      for (const x of curve) out.push(`| ${show(x.achievedRate)} | ${show(x.p50Ms)} | ${show(x.p95Ms)} | ${show(x.p99Ms)} | ${x.submitToVerdictP50Ms === undefined ? '—' : `${show(x.submitToVerdictP50Ms)} / ${show(x.submitToVerdictP99Ms)}`} | ${show(x.judgeTransactionMs)} | ${show(x.judgeEventsPerTransaction)} |`);
       out.push('');
     }
     const t: R | undefined = r.ceilingsDetail?.transactions;

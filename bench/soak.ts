@@ -34,6 +34,7 @@ export interface SoakSample {
 }
 
 const agent = new Agent({ keepAlive: true, maxSockets: 128 });
+const MAX_IN_FLIGHT = 1024;
 
 function post(base: string, path: string, body: string, token?: string): Promise<{ status: number; body: string }> {
   const data = Buffer.from(body);
@@ -117,7 +118,9 @@ export async function runSoak(o: SoakOptions) {
   const inflight = new Set<Promise<unknown>>();
   while (performance.now() - t0 < o.seconds * 1000) {
     const due = Math.floor(((performance.now() - t0) / 1000) * o.rate);
-    for (; sent < due; sent++) {
+    // A terminal does not queue without end: past MAX_IN_FLIGHT outstanding requests the generator waits
+    // (the achieved rate shows it) instead of growing its own memory with a backlog the system cannot take.
+    for (; sent < due && inflight.size < MAX_IN_FLIGHT; sent++) {
       const plant = sent % 200 === 0;
       const off = plant ? inScope[sent % inScope.length]! : officers[sent % officers.length]!;
       let body: string;

@@ -375,7 +375,9 @@ async function produceTopic(brokers: string[]) {
 async function child(role: string, brokers: string[]): Promise<Record<string, unknown>> {
   const script = fileURLToPath(import.meta.url);
   const out = `${dirname(script)}/../.local/bench-watchlist-${role}-${process.pid}.json`;
-  const nodeArgs = [`--max-old-space-size=${HEAP_MB}`, '--max-semi-space-size=32', '--expose-gc', '--import', 'tsx', script, '--role', role, '--entries', String(N), '--lookups', String(LOOKUPS), '--out', out];
+  // BENCH_PROFILE=1: each child writes a V8 CPU profile to .local/profiles (summarise with bench/profile-summary.ts).
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${dirname(script)}/../.local/profiles`] : [];
+  const nodeArgs = [`--max-old-space-size=${HEAP_MB}`, '--max-semi-space-size=32', '--expose-gc', ...profile, '--import', 'tsx', script, '--role', role, '--entries', String(N), '--lookups', String(LOOKUPS), '--out', out];
   const code = await new Promise<number | null>((resolve) => {
     const c = spawn(process.execPath, nodeArgs, { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, BENCH_BROKERS: brokers.join(',') } });
     c.on('exit', resolve);

@@ -43,7 +43,10 @@ export function buildRules(config: RulesConfig, deps: { logger: Logger; kafka?: 
   const txnId = (stage: string) => `${config.TOPIC_PREFIX}rules-${config.INSTANCE_ID}-${stage}`;
 
   const watchlist = createCompactWatchlist();
-  const reference = createReferenceData({ kafka, topics, watchlist, defaults: DEFAULT_RULES, retroGroupId: groups.retro, logger: log });
+  // Only judging and retro-hunts look entries up: a correlation-only process (RULES_STAGES=correlate) reads
+  // the rules but not the watchlist, which at 10 million entries is ~1.5 GB and minutes of loading.
+  const holdsWatchlist = config.RULES_STAGES.some((s) => s !== 'correlate');
+  const reference = createReferenceData({ kafka, topics, watchlist: holdsWatchlist ? watchlist : undefined, defaults: DEFAULT_RULES, retroGroupId: groups.retro, logger: log });
   const rules = () => reference.enabledRules();
 
   const metrics = createMetrics('rules');
@@ -89,6 +92,7 @@ export function buildRules(config: RulesConfig, deps: { logger: Logger; kafka?: 
   let ready = false;
   const app = createHttpService({ logger: log, metrics, isReady: () => ready && running.every((s) => s.healthy()) });
   app.get('/api/v1/rules/stats', { schema: { hide: true } }, async () => ({
+    holdsWatchlist,
     watchlistEntries: watchlist.size(),
     rules: reference.allRules().length,
     judge: judge.stats(),

@@ -31,7 +31,8 @@ const MAX_INTRODUCTIONS = 100_000;
 export function createReferenceData(deps: {
   kafka: Kafka;
   topics: { watchlist: string; rules: string };
-  watchlist: WatchlistStore;
+  /** Where the watchlist is loaded; without one only the rules are read (a correlation-only process looks no entry up). */
+  watchlist?: WatchlistStore;
   defaults: readonly Rule[];
   /** The retro-hunt group, whose committed offsets separate new entries from ones already hunted. */
   retroGroupId: string;
@@ -58,10 +59,10 @@ export function createReferenceData(deps: {
     return true;
   };
 
-  const applyWatchlist = (partition: number, offset: string, key: string, value: Buffer | null) => {
+  const applyWatchlist = (watchlist: WatchlistStore, partition: number, offset: string, key: string, value: Buffer | null) => {
     positions.set(partition, BigInt(offset) + 1n);
     if (!value) {
-      deps.watchlist.remove(key);
+      watchlist.remove(key);
       return;
     }
     const parsed = WatchlistEntrySchema.safeParse(parseJson(value.toString()));
@@ -70,14 +71,15 @@ export function createReferenceData(deps: {
       return;
     }
     const entry = parsed.data;
-    const before = deps.watchlist.get(entry.entryId);
+    const before = watchlist.get(entry.entryId);
     const from = retroFrom.get(partition);
     if ((caughtUp || (from !== undefined && BigInt(offset) >= from)) && (!before || before.key !== entry.key || before.kind !== entry.kind)) {
       introductions.add(`${partition}:${offset}`);
       if (introductions.size > MAX_INTRODUCTIONS) introductions.delete(introductions.values().next().value!);
     }
-    deps.watchlist.upsert(entry);
+    watchlist.upsert(entry);
   };
+  const subscribed = deps.watchlist ? [deps.topics.watchlist, deps.topics.rules] : [deps.topics.rules];
 
   return {
     isCaughtUp: () => caughtUp,
@@ -92,7 +94,7 @@ export function createReferenceData(deps: {
       try {
         let ruleOffsets = await retry(() => admin.fetchTopicOffsets(deps.topics.rules));
         if (await seedIfEmpty(ruleOffsets)) ruleOffsets = await retry(() => admin.fetchTopicOffsets(deps.topics.rules));
-        const wlOffsets = await retry(() => admin.fetchTopicOffsets(deps.topics.watchlist));
+        const wlOffsets = deps.watchlist ? await retry(() => admin.fetchTopicOffsets(deps.topics.watchlist)) : [];
         for (const [topic, offsets] of [[deps.topics.rules, ruleOffsets], [deps.topics.watchlist, wlOffsets]] as const)
           for (const p of offsets) if (BigInt(p.high) > BigInt(p.low)) ends.set(`${topic}:${p.partition}`, BigInt(p.high) - 1n);
         // Right after a broker starts, the group coordinator may still be loading (NOT_COORDINATOR): retry.
@@ -107,7 +109,7 @@ export function createReferenceData(deps: {
       const check = () => {
         if (caughtUp || ends.size > 0) return;
         caughtUp = true;
-        log.info({ entries: deps.watchlist.size(), rules: rules.size, ms: Date.now() - started }, 'watchlist and rules loaded');
+        log.info({ entries: deps.watchlist?.size() ?? 'not loaded', rules: rules.size, ms: Date.now() - started }, deps.watchlist ? 'watchlist and rules loaded' : 'rules loaded (this process holds no watchlist)');
         resolve();
       };
       consumer = deps.kafka.consumer({ groupId: `rules-reference-${randomUUID()}`, maxWaitTimeInMs: 200, maxBytes: 50 * 1024 * 1024, readUncommitted: false });
@@ -121,13 +123,15 @@ export function createReferenceData(deps: {
         check();
       });
       await consumer.connect();
-      await consumer.subscribe({ topics: [deps.topics.watchlist, deps.topics.rules], fromBeginning: true });
+      await consumer.subscribe({ topics: subscribed, fromBeginning: true });
       await consumer.run({
         autoCommit: false,
         eachBatch: async ({ batch, heartbeat }) => {
           for (const m of batch.messages) {
             const key = m.key?.toString() ?? '';
-            if (batch.topic === deps.topics.watchlist) applyWatchlist(batch.partition, m.offset, key, m.value);
+            if (batch.topic === deps.topics.watchlist) {
+              if (deps.watchlist) applyWatchlist(deps.watchlist, batch.partition, m.offset, key, m.value);
+            }
             else if (!m.value) rules.delete(key);
             else {
               const parsed = RuleSchema.safeParse(parseJson(m.value.toString()));
