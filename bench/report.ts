@@ -114,6 +114,12 @@ export function writeReport(r: R, dir: string, base: string): string {
     out.push(chart('cpu.svg', barChart(`CPU per process during the ${phase} phase`, '% of one core', procs[phase]!.map((p) => ({ label: p.name, value: p.cpuPercent }))), 'CPU per process'), '');
     out.push(chart('rss.svg', barChart('Peak RSS per process', 'MiB', names.map((nm) => ({ label: nm, value: Math.max(...phases.map((p) => procs[p]!.find((x) => x.name === nm)?.peakRssMiB ?? 0)) }))), 'RSS per process'), '');
   }
+  if (r.perInstance) {
+    out.push('## Throughput per instance', '', `CPU per event of each process while ${show(Object.values(r.perInstance as Record<string, R>)[0]?.atEventsPerSec)} events/s of single requests flowed (the time-to-alert phase), and what one core of that process alone would carry. \`rules\` is the judge stage (with retro-hunts), \`correlate\` the correlation stage.`, '');
+    out.push('| process | CPU ms per event | events/s per core |', '|---|---|---|');
+    for (const [nm, x] of Object.entries(r.perInstance as Record<string, R>)) out.push(`| ${nm} | ${x.cpuMsPerEvent} | ${show(x.eventsPerSecPerCore)} |`);
+    out.push('');
+  }
   if (r.watchlist) {
     const w: R = r.watchlist;
     out.push('## Watchlist', '', `${show(w.entries)} entries loaded from the compacted topic by a rules instance's loader, in a process of its own.`, '');

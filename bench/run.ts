@@ -136,6 +136,18 @@ async function main(): Promise<void> {
     result.timeToSearchableMs = e2e.timeToSearchableMs;
     result.rulesStages = e2e.rulesStages;
     result.processes = perPhase;
+    // Throughput per instance from CPU per event at the fixed-rate phase (rates measured on a saturated machine
+    // are a share of it; CPU per event is what an instance of that process would spend alone).
+    const fixed = perPhase.timeToAlert;
+    if (fixed && alert.achievedRate > 0)
+      result.perInstance = Object.fromEntries(
+        fixed
+          .filter((p) => p.name !== 'load generator')
+          .map((p) => {
+            const cpuMsPerEvent = Math.round(((p.cpuPercent / 100) * 1000 * 1000) / alert.achievedRate) / 1000;
+            return [p.name, { cpuMsPerEvent, eventsPerSecPerCore: cpuMsPerEvent > 0 ? Math.round(1000 / cpuMsPerEvent) : null, atEventsPerSec: alert.achievedRate }];
+          }),
+      );
   }
 
   if (only.has('watchlist')) {

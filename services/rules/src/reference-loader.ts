@@ -71,11 +71,14 @@ export function createReferenceData(deps: {
       return;
     }
     const entry = parsed.data;
-    const before = watchlist.get(entry.entryId);
     const from = retroFrom.get(partition);
-    if ((caughtUp || (from !== undefined && BigInt(offset) >= from)) && (!before || before.key !== entry.key || before.kind !== entry.kind)) {
-      introductions.add(`${partition}:${offset}`);
-      if (introductions.size > MAX_INTRODUCTIONS) introductions.delete(introductions.values().next().value!);
+    if (caughtUp || (from !== undefined && BigInt(offset) >= from)) {
+      // Only records past the retro-hunt group's position can be introductions: the initial load skips the lookup.
+      const before = watchlist.get(entry.entryId);
+      if (!before || before.key !== entry.key || before.kind !== entry.kind) {
+        introductions.add(`${partition}:${offset}`);
+        if (introductions.size > MAX_INTRODUCTIONS) introductions.delete(introductions.values().next().value!);
+      }
     }
     watchlist.upsert(entry);
   };
