@@ -67,7 +67,7 @@ export function buildConsole(config: ConsoleConfig, deps: ConsoleDeps): ConsoleS
   const metrics = createMetrics('console');
   const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
 
-  const store = createHitStore({ kafka, topics, lookbackMs: config.HIT_LOOKBACK_DAYS * 86_400_000, logMaxFrames: config.LIVE_LOG_MAX_FRAMES, instanceId: config.INSTANCE_ID, logger: log });
+  const store = createHitStore({ kafka, topics, lookbackMs: config.HIT_LOOKBACK_DAYS * 86_400_000, logMaxFrames: config.LIVE_LOG_MAX_FRAMES, logMaxBytes: config.LIVE_LOG_MAX_MB * 2 ** 20, instanceId: config.INSTANCE_ID, logger: log });
   const access = createAccessSync({ kafka, topic: topics.access, accounts, tokens, producer, logger: log, name: `console-${config.INSTANCE_ID}`, demoMode: config.DEMO_MODE });
   const checkGrant = createGrantCheck((id) => access.grant(id));
   const audit = createAuditTrail({ producer, topic: topics.audit, instanceId: config.INSTANCE_ID, logger: log });

@@ -16,6 +16,8 @@ export const ConsoleEnv = z.object({
   HIT_LOOKBACK_DAYS: z.coerce.number().min(0.0001).max(365).default(30),
   /** Frames the live feed keeps in memory for resuming; older cursors are served from Kafka. */
   LIVE_LOG_MAX_FRAMES: z.coerce.number().int().min(1).default(200_000),
+  /** …and about this many MiB of their records at most (a hit updated often is a large frame per version; parsed, a record takes a few times its size). */
+  LIVE_LOG_MAX_MB: z.coerce.number().min(1).default(64),
   HEARTBEAT_MS: ms(10_000, 50),
   /** A live client whose unsent bytes pass this is dropped (and told why) instead of slowing others. */
   SLOW_CLIENT_BYTES: z.coerce.number().int().min(1024).default(4 * 1024 * 1024),

@@ -34,4 +34,18 @@ describe('live-feed frame log', () => {
     expect(log.basePositions()).toEqual({ 'h:0': String(firstKept.offset) });
     expect(decodeCursor(log.cursorBefore(log.first()))).toEqual(log.basePositions());
   });
+
+  it('also keeps the frames it holds under `maxBytes` of their records, the newest always kept', () => {
+    const log = createFrameLog({ start: { 'h:0': '0' }, max: 1000, maxBytes: 10_000 });
+    for (let i = 0; i < 100; i++) log.advance('h:0', i, { type: 'hit.updated', hit, bytes: 1_000 });
+    expect(log.held().bytes).toBeLessThanOrEqual(11_000);
+    expect(log.held().frames).toBeGreaterThanOrEqual(10);
+    expect(log.head() - log.first()).toBe(log.held().frames);
+    expect(log.get(log.head() - 1)!.offset).toBe(99);
+    expect(log.basePositions()).toEqual({ 'h:0': String(log.get(log.first())!.offset) });
+    // One frame larger than the whole bound is still held (a client must be able to get the newest).
+    log.advance('h:0', 100, { type: 'hit.updated', hit, bytes: 50_000 });
+    expect(log.held().frames).toBe(1);
+    expect(log.get(log.first())!.offset).toBe(100);
+  });
 });

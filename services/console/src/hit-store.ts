@@ -40,7 +40,7 @@ const OWN_OUTCOMES_MAX = 10_000;
  * memory, folded per hit (see hit-merge), and the frame log the live feed serves. Rebuilt at every start;
  * holds no state of its own that Kafka does not.
  */
-export function createHitStore(deps: { kafka: Kafka; topics: { hits: string; hitUpdates: string }; lookbackMs: number; logMaxFrames: number; instanceId: string; logger: Logger }): HitStore {
+export function createHitStore(deps: { kafka: Kafka; topics: { hits: string; hitUpdates: string }; lookbackMs: number; logMaxFrames: number; logMaxBytes?: number; instanceId: string; logger: Logger }): HitStore {
   const log = deps.logger.child({ component: 'hit-store' });
   const states = new Map<string, HitState>();
   const frameListeners = new Set<() => void>();
@@ -49,7 +49,7 @@ export function createHitStore(deps: { kafka: Kafka; topics: { hits: string; hit
   const writerId = `${deps.instanceId}-${randomUUID().slice(0, 8)}`;
   const ownOutcomes = new Map<string, ApplyOutcome>();
   const waiters = new Map<string, (o: ApplyOutcome | 'timeout') => void>();
-  let frames: FrameLog = createFrameLog({ start: {}, max: deps.logMaxFrames });
+  let frames: FrameLog = createFrameLog({ start: {}, max: deps.logMaxFrames, maxBytes: deps.logMaxBytes });
   let consumer: Consumer | undefined;
   let caughtUp = false;
   let healthy = true;
@@ -136,7 +136,7 @@ export function createHitStore(deps: { kafka: Kafka; topics: { hits: string; hit
       } finally {
         await admin.disconnect();
       }
-      frames = createFrameLog({ start, max: deps.logMaxFrames });
+      frames = createFrameLog({ start, max: deps.logMaxFrames, maxBytes: deps.logMaxBytes });
 
       let resolveCaughtUp!: () => void;
       const done = new Promise<void>((r) => (resolveCaughtUp = r));
@@ -212,7 +212,7 @@ export function createHitStore(deps: { kafka: Kafka; topics: { hits: string; hit
             }
             const state = states.get(value.hitId)!;
             if (outcome === 'new' || outcome === 'changed') {
-              frames.advance(key, offset, { type: outcome === 'new' ? 'hit' : 'hit.updated', hit: state.merged });
+              frames.advance(key, offset, { type: outcome === 'new' ? 'hit' : 'hit.updated', hit: state.merged, bytes: m.value?.length ?? 0 });
               added++;
             } else {
               frames.advance(key, offset);

@@ -1,4 +1,5 @@
 import type { Hit } from '../../../schemas/src';
+import { oldestFirst } from '../../../lib/oldest-first';
 
 export interface RecentHits {
   get(hitId: string): Hit | undefined;
@@ -12,12 +13,13 @@ export interface RecentHits {
  */
 export function createRecentHits(max = 100_000): RecentHits {
   const map = new Map<string, Hit>();
+  const oldest = oldestFirst(map);
   return {
     get: (id) => map.get(id),
     set(hit) {
       map.delete(hit.hitId);
       map.set(hit.hitId, hit);
-      if (map.size > max) map.delete(map.keys().next().value!);
+      if (map.size > max) oldest.evict();
     },
     size: () => map.size,
   };

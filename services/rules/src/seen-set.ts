@@ -11,14 +11,17 @@ export interface SeenSet {
   size(): number;
 }
 
+import { oldestFirst } from '../../../lib/oldest-first';
+
 export function createSeenSet(windowMs: number, maxSize = 2_000_000): SeenSet {
   const map = new Map<string, number>();
+  const oldest = oldestFirst(map);
   return {
     has: (id) => map.has(id),
     add(id, atMs) {
       map.delete(id);
       map.set(id, atMs);
-      if (map.size > maxSize) map.delete(map.keys().next().value!);
+      if (map.size > maxSize) oldest.evict();
     },
     prune(nowMs) {
       // Insertion order is arrival order, so the oldest are at the front.

@@ -1,4 +1,5 @@
 import type { Rule } from '../../../../schemas/src';
+import { oldestFirst } from '../../../../lib/oldest-first';
 import { createRecentHits, type RecentHits } from '../recent-hits';
 import type { Sighting } from '../sighting';
 
@@ -30,11 +31,16 @@ export interface PartitionState {
   /** At most this many subjects are held; past it the least recently seen is forgotten (counted in `evicted`). */
   maxKeys: number;
   evicted: number;
+  /** Takes the least recently seen subject out of `keys` (constant time: see lib/oldest-first). */
+  leastRecent: { evict(): string | undefined };
   pending: Map<string, Obligation>;
   recent: RecentHits;
 }
 
-export const newPartitionState = (maxKeys = Number.POSITIVE_INFINITY): PartitionState => ({ maxEventMs: 0, keys: new Map(), maxKeys, evicted: 0, pending: new Map(), recent: createRecentHits(50_000) });
+export function newPartitionState(maxKeys = Number.POSITIVE_INFINITY): PartitionState {
+  const keys = new Map<string, KeyState>();
+  return { maxEventMs: 0, keys, maxKeys, evicted: 0, leastRecent: oldestFirst(keys), pending: new Map(), recent: createRecentHits(50_000) };
+}
 
 /** Inserts in event-time order; false when the key already holds this event (a duplicate or a replay overlap). */
 export function insertSighting(ks: KeyState, s: StoredSighting): boolean {
@@ -64,10 +70,7 @@ export function keyState(state: PartitionState, key: string): KeyState {
     state.keys.set(key, ks);
     return ks;
   }
-  while (state.keys.size >= state.maxKeys && state.keys.size > 0) {
-    state.keys.delete(state.keys.keys().next().value!);
-    state.evicted++;
-  }
+  while (state.keys.size >= state.maxKeys && state.leastRecent.evict() !== undefined) state.evicted++;
   state.keys.set(key, (ks = { key, sightings: [] }));
   return ks;
 }
