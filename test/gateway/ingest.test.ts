@@ -77,4 +77,28 @@ describe('gateway ingest against real Kafka', () => {
     expect(body).toMatchObject({ accepted: 2, duplicate: 1, rejected: 2 });
     await gateway.stop();
   });
+
+  it('holds at most IDEMPOTENCY_MAX_EVENTS ids, forgetting the oldest first, and says so in its metrics', async () => {
+    const { gateway, officerToken } = gatewayFor(ns, { IDEMPOTENCY_MAX_EVENTS: '1000' });
+    await gateway.start();
+    try {
+      const auth = { authorization: `Bearer ${officerToken}` };
+      const oldest = inspection();
+      expect((await gateway.app.inject({ method: 'POST', url: '/api/v1/events', headers: auth, payload: oldest })).statusCode).toBe(202);
+      const batch = Array.from({ length: 1000 }, () => inspection());
+      const res = await gateway.app.inject({ method: 'POST', url: '/api/v1/events/batch', headers: auth, payload: { events: batch } });
+      expect(res.statusCode).toBe(202);
+      const metric = (text: string, name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1]);
+      const text = (await gateway.app.inject({ method: 'GET', url: '/metrics' })).body;
+      expect(metric(text, 'gateway_idempotency_events')).toBeLessThanOrEqual(1000);
+      expect(metric(text, 'gateway_idempotency_evicted')).toBeGreaterThanOrEqual(1);
+      // The newest are still known; the oldest was forgotten (downstream de-duplicates it by eventId).
+      const recent = await gateway.app.inject({ method: 'POST', url: '/api/v1/events', headers: auth, payload: batch[999] });
+      expect(recent.json()).toMatchObject({ status: 'duplicate' });
+      const forgotten = await gateway.app.inject({ method: 'POST', url: '/api/v1/events', headers: auth, payload: oldest });
+      expect(forgotten.statusCode).toBe(202);
+    } finally {
+      await gateway.stop();
+    }
+  });
 });

@@ -35,6 +35,7 @@ function fakes(opts: { fail?: boolean; delayMs?: number } = {}) {
     isCaughtUp: () => true,
     resync: () => undefined,
     size: () => known.size,
+    evicted: () => 0,
   };
   return { sent, publisher, index };
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { Gauge } from 'prom-client';
 import type { Kafka } from 'kafkajs';
 import { createHttpService } from '../../../lib/http-service';
 import { createMetrics } from '../../../lib/metrics';
@@ -44,12 +45,14 @@ export function buildGateway(config: GatewayConfig, deps: GatewayDeps): Gateway 
   const access = createAccessSync({ kafka, topic: topics.access, accounts, tokens, logger: log, name: 'gateway', demoMode: config.DEMO_MODE });
 
   const publisher = createEventPublisher({ kafka, topic: topics.events, logger: log });
-  const index = createIdempotencyIndex({ kafka, topic: topics.events, windowMs: config.IDEMPOTENCY_WINDOW_HOURS * 3600_000, logger: log });
+  const index = createIdempotencyIndex({ kafka, topic: topics.events, windowMs: config.IDEMPOTENCY_WINDOW_HOURS * 3600_000, maxEvents: config.IDEMPOTENCY_MAX_EVENTS, logger: log });
   const verdicts = createVerdictWaiter({ kafka, topic: topics.verdicts, logger: log, parse: parseVerdict });
   const intake = createEventIntake({ validate: validateEvent, publisher, index, maxInFlight: config.MAX_IN_FLIGHT_EVENTS });
   let ready = false;
 
   const metrics = createMetrics('gateway');
+  new Gauge({ name: 'gateway_idempotency_events', help: 'Event ids held by the idempotency index', registers: [metrics.registry], collect() { this.set(index.size()); } });
+  new Gauge({ name: 'gateway_idempotency_evicted', help: 'Event ids forgotten before their window ended (IDEMPOTENCY_MAX_EVENTS) since start', registers: [metrics.registry], collect() { this.set(index.evicted()); } });
   const app = createHttpService({ logger: log, metrics, bodyLimit: config.BODY_LIMIT_BYTES, isReady: () => ready && access.isCaughtUp() && index.isCaughtUp() });
   // Terminals send JSON only; fastify's default text/plain parser would turn a wrong content type into a confusing 400.
   app.removeContentTypeParser('text/plain');

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka } from 'kafkajs';
 import type { Logger } from '../../../lib/logger';
+import { oldestFirst } from '../../../lib/oldest-first';
 import { retry } from '../../../lib/retry';
 
 export interface IdempotencyIndex {
@@ -23,6 +24,8 @@ export interface IdempotencyIndex {
    */
   resync(): void;
   size(): number;
+  /** Ids forgotten before their window ended because the index held `maxEvents`. */
+  evicted(): number;
   stop(): Promise<void>;
 }
 
@@ -37,13 +40,18 @@ export const STALE_FETCH_MS = 10_000;
  * Which event ids are already in the log, and with which body. Kafka is the source: every gateway
  * instance tails the events topic (all partitions, no shared group) from `now − window`, so the
  * knowledge survives restarts and is shared by all instances, lagging the log by milliseconds. The
- * window bounds memory (≈ 120 bytes an event); resubmissions older than it are accepted again and
- * de-duplicated downstream by eventId (indexer `_id`, rules seen-set).
+ * window bounds memory (≈ 120 bytes an event), and so does `maxEvents`: a week at 500 events/s is 300 million
+ * ids, far more than a gateway's heap (the soak saw the index grow by ~500 MB an hour), so past `maxEvents` the
+ * oldest ids are forgotten first. A resubmission older than what is held is accepted again and de-duplicated
+ * downstream by eventId (indexer `_id`, rules seen-set); terminals resend within minutes or hours, not days.
  */
-export function createIdempotencyIndex(deps: { kafka: Kafka; topic: string; windowMs: number; logger: Logger }): IdempotencyIndex {
+export function createIdempotencyIndex(deps: { kafka: Kafka; topic: string; windowMs: number; maxEvents?: number; logger: Logger }): IdempotencyIndex {
+  const maxEvents = deps.maxEvents ?? Number.POSITIVE_INFINITY;
   const log = deps.logger.child({ component: 'idempotency-index' });
   // Insertion order ≈ time order, so expiry pops from the front.
   const seen = new Map<string, { hash: string; at: number }>();
+  const oldest = oldestFirst(seen);
+  let evicted = 0;
   let consumer: Consumer | undefined;
   let caughtUp = false;
   let stopped = false;
@@ -65,7 +73,10 @@ export function createIdempotencyIndex(deps: { kafka: Kafka; topic: string; wind
   const first = new Promise<void>((r) => (resolveFirst = r));
 
   const put = (eventId: string, hash: string, at: number) => {
-    if (!seen.has(eventId)) seen.set(eventId, { hash, at });
+    if (seen.has(eventId)) return;
+    if (seen.size >= maxEvents && oldest.evict() !== undefined && evicted++ === 0)
+      log.warn({ maxEvents }, 'idempotency index full: the oldest event ids are forgotten before their window ends (IDEMPOTENCY_MAX_EVENTS); older resubmissions are de-duplicated downstream');
+    seen.set(eventId, { hash, at });
   };
   const sweep = () => {
     const cutoff = Date.now() - deps.windowMs;
@@ -139,6 +150,7 @@ export function createIdempotencyIndex(deps: { kafka: Kafka; topic: string; wind
     },
     resync,
     size: () => seen.size,
+    evicted: () => evicted,
     async start() {
       const admin = deps.kafka.admin();
       await admin.connect();
