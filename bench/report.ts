@@ -54,7 +54,8 @@ export function writeReport(r: R, dir: string, base: string): string {
     ['planted hits that never reached the console', show(a.missing), '0', n(a.missing) === undefined ? 'not measured' : a.missing === 0 ? 'met' : '**missed**'],
     ['time-to-searchable p95', show(r.timeToSearchableMs?.p95, ' ms'), `≤ ${TARGETS.searchableP95.toLocaleString('en-US')} ms`, verdict(r.timeToSearchableMs?.p95, TARGETS.searchableP95, false)],
     [`watchlist RSS at ${show(r.watchlist?.entries)} entries`, show(wlRss, ' MiB'), `≤ ${TARGETS.watchlistRssMiB} MiB at 10M`, verdict(wlRss, TARGETS.watchlistRssMiB, false)],
-    [`watchlist load from Kafka at ${show(r.watchlist?.entries)} entries`, show(wlLoad, ' s'), `≤ ${TARGETS.watchlistLoadS} s at 10M`, verdict(wlLoad, TARGETS.watchlistLoadS, false)],
+    [`watchlist full read from Kafka at ${show(r.watchlist?.entries)} entries (first start)`, show(wlLoad, ' s'), `≤ ${TARGETS.watchlistLoadS} s at 10M`, verdict(wlLoad, TARGETS.watchlistLoadS, false)],
+    [`watchlist restart from its snapshot + the topic since`, show(r.watchlist?.loadSecondsWarm, ' s'), `≤ ${TARGETS.watchlistLoadS} s at 10M`, verdict(r.watchlist?.loadSecondsWarm, TARGETS.watchlistLoadS, false)],
   ];
 
   const out: string[] = [];

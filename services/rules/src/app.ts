@@ -16,7 +16,8 @@ import { createCorrelateLogic } from './correlate-stage';
 import { createCorrelator } from './correlation/correlator';
 import { DEFAULT_RULES } from './default-rules';
 import { createJudgeLogic } from './judge-stage';
-import { createReferenceData } from './reference-loader';
+import { createReferenceData, WatchlistMismatch, type WatchlistMark } from './reference-loader';
+import { createWatchlistSnapshots, type SnapshotOutcome } from './watchlist-snapshots';
 import { createRetroLogic } from './retro-stage';
 import { MINUTE_MS } from './rule-params';
 import { createTransactionalStage, type TransactionalStage } from './transactional-stage';
@@ -46,7 +47,29 @@ export function buildRules(config: RulesConfig, deps: { logger: Logger; kafka?: 
   // Only judging and retro-hunts look entries up: a correlation-only process (RULES_STAGES=correlate) reads
   // the rules but not the watchlist, which at 10 million entries is ~1.5 GB and minutes of loading.
   const holdsWatchlist = config.RULES_STAGES.some((s) => s !== 'correlate');
+  const snapshots = holdsWatchlist && config.WATCHLIST_SNAPSHOT_DIR ? createWatchlistSnapshots({ dir: config.WATCHLIST_SNAPSHOT_DIR, topic: topics.watchlist, logger: log }) : undefined;
   const reference = createReferenceData({ kafka, topics, watchlist: holdsWatchlist ? watchlist : undefined, defaults: DEFAULT_RULES, retroGroupId: groups.retro, logger: log });
+  let watchlistLoad: SnapshotOutcome & { ms?: number } = { from: 'topic', reason: snapshots ? 'not started' : 'snapshots off (WATCHLIST_SNAPSHOT_DIR empty)' };
+  const snapshot = { writes: 0, lastAt: undefined as string | undefined, lastBytes: 0, lastMs: 0, lastError: undefined as string | undefined, written: '' };
+  let snapshotTimer: NodeJS.Timeout | undefined;
+  let snapshotRun: Promise<void> | undefined;
+  const positionsKey = (m: Map<number, bigint>) => [...m].sort((a, b) => a[0] - b[0]).map(([p, o]) => `${p}:${o}`).join(',');
+  /** Writes a snapshot if the watchlist is big enough and changed since the last one; never throws (the topic is the source). */
+  const takeSnapshot = (held: boolean) => {
+    if (!snapshots || snapshotRun || watchlist.size() < config.WATCHLIST_SNAPSHOT_MIN_ENTRIES) return snapshotRun;
+    if (positionsKey(reference.watchlistMark().positions) === snapshot.written) return undefined;
+    const write = async (mark: WatchlistMark) => {
+      const r = await snapshots.write(watchlist, mark);
+      Object.assign(snapshot, { writes: snapshot.writes + 1, lastAt: new Date().toISOString(), lastBytes: r.bytes, lastMs: r.ms, lastError: undefined, written: positionsKey(mark.positions) });
+    };
+    snapshotRun = (held ? reference.holdWatchlist(write) : write(reference.watchlistMark()))
+      .catch((err: unknown) => {
+        snapshot.lastError = (err as Error).message;
+        log.warn({ err }, 'watchlist snapshot not written (the next start reads more of the topic)');
+      })
+      .finally(() => (snapshotRun = undefined));
+    return snapshotRun;
+  };
   const rules = () => reference.enabledRules();
 
   const metrics = createMetrics('rules');
@@ -94,6 +117,8 @@ export function buildRules(config: RulesConfig, deps: { logger: Logger; kafka?: 
   app.get('/api/v1/rules/stats', { schema: { hide: true } }, async () => ({
     holdsWatchlist,
     watchlistEntries: watchlist.size(),
+    watchlistLoad: { ...watchlistLoad, recordsApplied: reference.watchlistRecordsApplied() },
+    watchlistSnapshot: snapshots ? { path: snapshots.path, writes: snapshot.writes, lastAt: snapshot.lastAt, lastBytes: snapshot.lastBytes, lastMs: snapshot.lastMs, lastError: snapshot.lastError } : null,
     rules: reference.allRules().length,
     judge: judge.stats(),
     correlate: correlate.stats(),
@@ -105,25 +130,54 @@ export function buildRules(config: RulesConfig, deps: { logger: Logger; kafka?: 
     async start() {
       const admin = kafka.admin();
       await admin.connect();
+      let resume: WatchlistMark | undefined;
       try {
         const brokers = (await admin.describeCluster()).brokers.length;
         await ensureTopics(admin, { prefix: config.TOPIC_PREFIX, brokers });
         const meta = await retry(() => admin.fetchTopicMetadata({ topics: [topics.sightings, topics.verdicts] }));
         sightingsPartitions = meta.topics.find((t) => t.name === topics.sightings)?.partitions.length ?? 1;
         verdictsPartitions = meta.topics.find((t) => t.name === topics.verdicts)?.partitions.length ?? 1;
+        if (snapshots) {
+          const restored = await snapshots.restore(watchlist, admin);
+          watchlistLoad = restored.outcome;
+          resume = restored.mark;
+          if (resume) snapshot.written = positionsKey(resume.positions);
+        }
       } finally {
         await admin.disconnect();
       }
-      await reference.start();
+      const loadStarted = performance.now();
+      try {
+        await reference.start({ startAt: resume?.positions, lastKeys: resume?.lastKeys });
+      } catch (err) {
+        if (!(err instanceof WatchlistMismatch)) throw err;
+        log.warn({ reason: err.message }, 'watchlist snapshot does not fit the topic (made again since?): reading the topic from the start');
+        await reference.stop();
+        watchlist.clear();
+        watchlistLoad = { from: 'topic', reason: `snapshot does not fit the topic: ${err.message}` };
+        snapshot.written = '';
+        await reference.start();
+      }
+      watchlistLoad.ms = Math.round(performance.now() - loadStarted) + (watchlistLoad.ms ?? 0);
       for (const s of running) await s.start();
       ready = true;
-      log.info({ entries: watchlist.size(), rules: reference.allRules().length, stages: config.RULES_STAGES }, 'rules ready');
+      log.info({ entries: watchlist.size(), rules: reference.allRules().length, stages: config.RULES_STAGES, watchlistFrom: watchlistLoad.from, loadMs: watchlistLoad.ms }, 'rules ready');
+      if (snapshots) {
+        // After a full read, at once: the next start should not pay for it again.
+        if (watchlistLoad.from === 'topic') void takeSnapshot(true);
+        snapshotTimer = setInterval(() => void takeSnapshot(true), config.WATCHLIST_SNAPSHOT_MINUTES * MINUTE_MS);
+        snapshotTimer.unref();
+      }
     },
     async stop() {
       ready = false;
+      clearInterval(snapshotTimer);
       await app.close();
       for (const s of running) await s.stop();
+      await snapshotRun;
       await reference.stop();
+      // Nothing changes the index any more: the last snapshot, taken without holding anything.
+      await takeSnapshot(false);
       if (!deps.es) await es.close();
     },
   };

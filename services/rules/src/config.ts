@@ -28,6 +28,15 @@ export const RulesEnv = z.object({
    * past it the least recently seen are forgotten. ~1 KB each with one sighting: the default holds ~1 GB.
    */
   RULES_CORRELATION_MAX_SUBJECTS: z.coerce.number().int().min(1_000).max(100_000_000).default(1_000_000),
+  /**
+   * Where the watchlist index is snapshotted with the topic offsets it holds, so a restart resumes from there instead
+   * of reading the whole topic ('' = never). A missing, stale or damaged snapshot means a full read, never wrong data.
+   */
+  WATCHLIST_SNAPSHOT_DIR: z.string().default('.local/snapshots'),
+  /** How often a changed watchlist is snapshotted (also after a full read and on shutdown). */
+  WATCHLIST_SNAPSHOT_MINUTES: z.coerce.number().min(0.01).max(24 * 60).default(30),
+  /** Smaller watchlists are not snapshotted: they load from the topic in seconds. */
+  WATCHLIST_SNAPSHOT_MIN_ENTRIES: z.coerce.number().int().min(0).default(100_000),
   TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(900_000).default(15_000),
 });
 export type RulesConfig = z.infer<typeof RulesEnv>;

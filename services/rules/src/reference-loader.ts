@@ -8,7 +8,12 @@ import type { WatchlistStore } from './watchlist-port';
 
 export interface ReferenceData {
   /** Seeds the default rules into an empty `rules.v1`, then resolves once both compacted topics were read to the end offsets seen at start. */
-  start(): Promise<void>;
+  /**
+   * `startAt`: resume the watchlist topic from these offsets (a restored snapshot holds everything before them);
+   * `lastKeys`: the key of the record just before each, which must still be there — otherwise start rejects with a
+   * `WatchlistMismatch` (the topic was made again since the snapshot) and the caller reads it from the start.
+   */
+  start(opts?: { startAt?: Map<number, bigint>; lastKeys?: Map<number, string> }): Promise<void>;
   stop(): Promise<void>;
   enabledRules(): Rule[];
   allRules(): Rule[];
@@ -20,9 +25,26 @@ export interface ReferenceData {
    * arrived after the retro-hunt group last committed (a new entry, not the initial load).
    */
   isIntroduction(partition: number, offset: string): boolean;
+  /** Next watchlist offset applied for every partition of the topic (known once started), and the key of the record before it. */
+  watchlistMark(): WatchlistMark;
+  /**
+   * Runs `task` (a snapshot write) while no watchlist record is applied: records that arrive meanwhile wait and
+   * are applied after it, so the index and the mark it is given stay consistent. Lookups go on.
+   */
+  holdWatchlist<T>(task: (mark: WatchlistMark) => Promise<T>): Promise<T>;
+  /** Watchlist records applied since start (a warm start applies only those after its snapshot). */
+  watchlistRecordsApplied(): number;
 }
 
 const MAX_INTRODUCTIONS = 100_000;
+
+export interface WatchlistMark {
+  positions: Map<number, bigint>;
+  lastKeys: Map<number, string>;
+}
+
+/** The watchlist topic does not hold, where a snapshot says it should, the record the snapshot saw last. */
+export class WatchlistMismatch extends Error {}
 
 /**
  * Every instance holds the whole watchlist and rule set: it reads both compacted topics from the start with
@@ -45,6 +67,13 @@ export function createReferenceData(deps: {
   let retroFrom = new Map<number, bigint>();
   let consumer: Consumer | undefined;
   let caughtUp = false;
+  let held: Promise<unknown> | undefined;
+  let applied = 0;
+  const lastKeys = new Map<number, string>();
+  /** Per partition, the record a resumed snapshot expects first. */
+  let expected = new Map<number, { offset: bigint; key: string }>();
+  let mismatch: ((err: WatchlistMismatch) => void) | undefined;
+  let failed = false;
 
   const seedIfEmpty = async (ends: Array<{ partition: number; high: string; low: string }>) => {
     if (ends.some((p) => BigInt(p.high) > BigInt(p.low))) return false;
@@ -60,7 +89,20 @@ export function createReferenceData(deps: {
   };
 
   const applyWatchlist = (watchlist: WatchlistStore, partition: number, offset: string, key: string, value: Buffer | null) => {
+    const want = expected.get(partition);
+    if (want && BigInt(offset) >= want.offset) {
+      expected.delete(partition);
+      // A later offset: compaction removed that record (a newer one of its key follows), which proves nothing either way.
+      if (BigInt(offset) === want.offset && key !== want.key) {
+        mismatch?.(new WatchlistMismatch(`partition ${partition} offset ${offset} holds ${key}, the snapshot saw ${want.key} there`));
+        return;
+      }
+    }
+    // Already in the index (restored from a snapshot, or fetched again before a seek took effect).
+    if (BigInt(offset) < (positions.get(partition) ?? 0n)) return;
     positions.set(partition, BigInt(offset) + 1n);
+    lastKeys.set(partition, key);
+    applied++;
     if (!value) {
       watchlist.remove(key);
       return;
@@ -90,7 +132,25 @@ export function createReferenceData(deps: {
     enabledRules: () => [...rules.values()].filter((r) => r.enabled),
     watchlistPosition: (p) => positions.get(p) ?? 0n,
     isIntroduction: (p, o) => introductions.has(`${p}:${o}`),
-    async start() {
+    watchlistMark: () => ({ positions: new Map(positions), lastKeys: new Map(lastKeys) }),
+    watchlistRecordsApplied: () => applied,
+    async holdWatchlist(task) {
+      while (held) await held.catch(() => undefined);
+      const run = task({ positions: new Map(positions), lastKeys: new Map(lastKeys) });
+      held = run;
+      try {
+        return await run;
+      } finally {
+        held = undefined;
+      }
+    },
+    async start(opts = {}) {
+      const startAt = opts.startAt;
+      for (const m of [positions, lastKeys, rules, introductions]) m.clear();
+      expected = new Map();
+      failed = false;
+      applied = 0;
+      caughtUp = false;
       const admin = deps.kafka.admin();
       await admin.connect();
       const ends = new Map<string, bigint>();
@@ -98,8 +158,19 @@ export function createReferenceData(deps: {
         let ruleOffsets = await retry(() => admin.fetchTopicOffsets(deps.topics.rules));
         if (await seedIfEmpty(ruleOffsets)) ruleOffsets = await retry(() => admin.fetchTopicOffsets(deps.topics.rules));
         const wlOffsets = deps.watchlist ? await retry(() => admin.fetchTopicOffsets(deps.topics.watchlist)) : [];
-        for (const [topic, offsets] of [[deps.topics.rules, ruleOffsets], [deps.topics.watchlist, wlOffsets]] as const)
-          for (const p of offsets) if (BigInt(p.high) > BigInt(p.low)) ends.set(`${topic}:${p.partition}`, BigInt(p.high) - 1n);
+        for (const p of wlOffsets) {
+          const from = startAt?.get(p.partition) ?? BigInt(p.low);
+          positions.set(p.partition, from);
+          const key = opts.lastKeys?.get(p.partition);
+          // Read from the record before, to see it is the one the snapshot saw (it is never compacted away unless a newer one follows).
+          if (startAt && key !== undefined && from > BigInt(p.low)) {
+            expected.set(p.partition, { offset: from - 1n, key });
+            lastKeys.set(p.partition, key);
+          }
+          const readFrom = expected.has(p.partition) ? from - 1n : from;
+          if (BigInt(p.high) > readFrom) ends.set(`${deps.topics.watchlist}:${p.partition}`, BigInt(p.high) - 1n);
+        }
+        for (const p of ruleOffsets) if (BigInt(p.high) > BigInt(p.low)) ends.set(`${deps.topics.rules}:${p.partition}`, BigInt(p.high) - 1n);
         // Right after a broker starts, the group coordinator may still be loading (NOT_COORDINATOR): retry.
         const [retro] = await retry(() => admin.fetchOffsets({ groupId: deps.retroGroupId, topics: [deps.topics.watchlist] }));
         retroFrom = new Map((retro?.partitions ?? []).filter((p) => BigInt(p.offset) >= 0n).map((p) => [p.partition, BigInt(p.offset)]));
@@ -108,7 +179,13 @@ export function createReferenceData(deps: {
       }
       const started = Date.now();
       let resolve!: () => void;
-      const done = new Promise<void>((r) => (resolve = r));
+      const done = new Promise<void>((r, reject) => {
+        resolve = r;
+        mismatch = (err) => {
+          failed = true;
+          reject(err);
+        };
+      });
       const check = () => {
         if (caughtUp || ends.size > 0) return;
         caughtUp = true;
@@ -130,6 +207,8 @@ export function createReferenceData(deps: {
       await consumer.run({
         autoCommit: false,
         eachBatch: async ({ batch, heartbeat }) => {
+          while (held) await held.catch(() => undefined);
+          if (failed) return; // this start failed: the caller stops the consumer and starts again
           for (const m of batch.messages) {
             const key = m.key?.toString() ?? '';
             if (batch.topic === deps.topics.watchlist) {
@@ -147,6 +226,9 @@ export function createReferenceData(deps: {
           await heartbeat();
         },
       });
+      // The restored snapshot holds everything before these; records fetched before the seek applies are skipped.
+      if (deps.watchlist)
+        for (const [partition, offset] of startAt ?? []) consumer.seek({ topic: deps.topics.watchlist, partition, offset: String(expected.get(partition)?.offset ?? offset) });
       check();
       await done;
     },

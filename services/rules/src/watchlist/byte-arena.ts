@@ -12,6 +12,14 @@ export interface ByteArena {
   used(): number;
   /** Bytes held (whole chunks). */
   reserved(): number;
+  /** The chunks as they are (not copies) and the fill of the last: what `createByteArena(image)` restores. */
+  image(): ArenaImage;
+}
+
+export interface ArenaImage {
+  chunks: Buffer[];
+  fill: number;
+  used: number;
 }
 
 export const CHUNK_BITS = 25;
@@ -19,12 +27,13 @@ const CHUNK_SIZE = 1 << CHUNK_BITS;
 const MAX_CHUNKS = 128;
 const FIRST_CHUNK = 1 << 16;
 
-export function createByteArena(): ByteArena {
-  const chunks: Buffer[] = [];
-  let capacity = 0;
-  let fill = 0;
-  let used = 0;
-  let reserved = 0;
+export function createByteArena(from?: ArenaImage): ByteArena {
+  const chunks: Buffer[] = from ? [...from.chunks] : [];
+  let capacity = chunks.at(-1)?.length ?? 0;
+  let fill = from?.fill ?? 0;
+  let used = from?.used ?? 0;
+  let reserved = chunks.reduce((n, c) => n + c.length, 0);
+  if (chunks.length > MAX_CHUNKS || fill > capacity || chunks.some((c) => c.length > CHUNK_SIZE)) throw new RangeError('not an arena image');
   return {
     alloc(n) {
       if (n > CHUNK_SIZE) throw new RangeError(`a record of ${n} bytes does not fit a chunk`);
@@ -46,5 +55,6 @@ export function createByteArena(): ByteArena {
     offset: (addr) => addr % CHUNK_SIZE,
     used: () => used,
     reserved: () => reserved,
+    image: () => ({ chunks: [...chunks], fill, used }),
   };
 }

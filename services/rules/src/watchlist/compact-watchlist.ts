@@ -1,10 +1,10 @@
 import { canonicalPermitNo, canonicalPlate, foldLookalikes, parseResidentId, plateDiff, type WatchlistEntry } from '../../../../schemas/src';
 import type { VehicleMatchView, WatchlistStore } from '../watchlist-port';
-import { createByteArena, type ByteArena } from './byte-arena';
+import { createByteArena, type ArenaImage, type ByteArena } from './byte-arena';
 import { KIND_PERMIT, KIND_PERSON, KIND_VEHICLE, copyRecord, encodeEntry, recordReader, type RecordReader } from './entry-codec';
-import { createHashMultimap } from './hash-multimap';
+import { createHashMultimap, type HashMultimap, type MultimapImage } from './hash-multimap';
 import { foldedHash, plateVariants, spellVariant, type Tier } from './plate-variants';
-import { createStringPool, type StringPool } from './string-pool';
+import { createStringPool, type PoolImage, type StringPool } from './string-pool';
 import { stringHash } from './string-hash';
 
 export interface CompactWatchlistStats {
@@ -29,6 +29,32 @@ export interface CompactWatchlist extends WatchlistStore {
   stats(): CompactWatchlistStats;
   /** Rewrites live records into fresh storage, dropping replaced and deleted ones (also runs by itself). */
   compact(): void;
+  /**
+   * The whole index as it is held — its buffers, not copies — for a snapshot (`snapshot-file.ts`). Valid until
+   * the next change: whoever writes it out must not change the index before the write is done.
+   */
+  image(): WatchlistImage;
+  /** Replaces the (empty) index by an image taken with `image()`, without re-inserting anything. */
+  restore(image: WatchlistImage): void;
+  /** Forgets every entry (a restored snapshot found not to fit its topic, before a full read). */
+  clear(): void;
+}
+
+export interface WatchlistImage {
+  arena: ArenaImage;
+  pool: PoolImage;
+  byId: MultimapImage;
+  byKey: MultimapImage;
+  byFolded: MultimapImage;
+  byCarrier: MultimapImage;
+  /** Record address of each slot below the next unused slot (EMPTY where free). */
+  slots: Uint32Array;
+  free: Uint32Array;
+  perKind: number[];
+  liveBytes: number;
+  deadBytes: number;
+  staleIgnored: number;
+  compactions: number;
 }
 
 const EMPTY = 0xffffffff;
@@ -62,22 +88,27 @@ function normaliseId(id: string): string {
 export function createCompactWatchlist(opts: { expectedEntries?: number; compactDeadBytes?: number } = {}): CompactWatchlist {
   const expected = opts.expectedEntries ?? 1024;
   const compactDeadBytes = opts.compactDeadBytes ?? 64 * 2 ** 20;
-  let arena: ByteArena = createByteArena();
-  let pool: StringPool = createStringPool();
-  let rec: RecordReader = recordReader(arena, pool);
-  const byId = createHashMultimap(expected);
-  const byKey = createHashMultimap(expected);
-  const byFolded = createHashMultimap(expected / 2);
-  const byCarrier = createHashMultimap(64);
-  let slots = new Uint32Array(Math.max(1024, expected)).fill(EMPTY);
-  let free = new Uint32Array(1024);
-  let freeCount = 0;
-  let nextSlot = 0;
-  const perKind = [0, 0, 0];
-  let liveBytes = 0;
-  let deadBytes = 0;
-  let staleIgnored = 0;
-  let compactions = 0;
+  let arena: ByteArena;
+  let pool: StringPool;
+  let rec: RecordReader;
+  let byId: HashMultimap, byKey: HashMultimap, byFolded: HashMultimap, byCarrier: HashMultimap;
+  let slots: Uint32Array, free: Uint32Array;
+  let freeCount: number, nextSlot: number, liveBytes: number, deadBytes: number, staleIgnored: number, compactions: number;
+  let perKind: number[];
+  const init = () => {
+    arena = createByteArena();
+    pool = createStringPool();
+    rec = recordReader(arena, pool);
+    byId = createHashMultimap(expected);
+    byKey = createHashMultimap(expected);
+    byFolded = createHashMultimap(expected / 2);
+    byCarrier = createHashMultimap(64);
+    slots = new Uint32Array(Math.max(1024, expected)).fill(EMPTY);
+    free = new Uint32Array(1024);
+    freeCount = nextSlot = liveBytes = deadBytes = staleIgnored = compactions = 0;
+    perKind = [0, 0, 0];
+  };
+  init();
 
   const slotOf = (entryId: string): number => {
     const h = stringHash(entryId);
@@ -255,6 +286,46 @@ export function createCompactWatchlist(opts: { expectedEntries?: number; compact
       compactions,
     }),
     compact,
+    image: () => ({
+      arena: arena.image(),
+      pool: pool.image(),
+      byId: byId.image(),
+      byKey: byKey.image(),
+      byFolded: byFolded.image(),
+      byCarrier: byCarrier.image(),
+      slots: slots.subarray(0, nextSlot),
+      free: free.subarray(0, freeCount),
+      perKind: [...perKind],
+      liveBytes,
+      deadBytes,
+      staleIgnored,
+      compactions,
+    }),
+    clear: () => init(),
+    restore(image) {
+      if (nextSlot !== 0) throw new Error('restore needs an empty watchlist');
+      const live = image.perKind.reduce((a, b) => a + b, 0);
+      if (image.perKind.length !== 3 || image.byId.count !== live || image.byKey.count !== live || image.slots.length - image.free.length !== live)
+        throw new RangeError('inconsistent watchlist image');
+      const nextArena = createByteArena(image.arena);
+      const nextPool = createStringPool(image.pool);
+      const tables = [image.byId, image.byKey, image.byFolded, image.byCarrier].map((t) => createHashMultimap(0, t));
+      [byId, byKey, byFolded, byCarrier] = tables as [HashMultimap, HashMultimap, HashMultimap, HashMultimap];
+      arena = nextArena;
+      pool = nextPool;
+      rec = recordReader(arena, pool);
+      nextSlot = image.slots.length;
+      slots = new Uint32Array(Math.max(1024, 2 ** Math.ceil(Math.log2(nextSlot + 1)))).fill(EMPTY);
+      slots.set(image.slots);
+      freeCount = image.free.length;
+      free = new Uint32Array(Math.max(1024, 2 ** Math.ceil(Math.log2(freeCount + 1))));
+      free.set(image.free);
+      perKind = [...image.perKind];
+      liveBytes = image.liveBytes;
+      deadBytes = image.deadBytes;
+      staleIgnored = image.staleIgnored;
+      compactions = image.compactions;
+    },
   };
   return store;
 }

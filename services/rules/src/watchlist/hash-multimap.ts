@@ -16,16 +16,27 @@ export interface HashMultimap {
   valueAt(pos: number): number;
   size(): number;
   bytes(): number;
+  /** The table as it is (not a copy): what `createHashMultimap(0, image)` restores. */
+  image(): MultimapImage;
+}
+
+export interface MultimapImage {
+  data: Uint32Array;
+  count: number;
 }
 
 const MAX_LOAD = 0.7;
 
-export function createHashMultimap(expected = 1024): HashMultimap {
+export function createHashMultimap(expected = 1024, from?: MultimapImage): HashMultimap {
   let cap = 16;
   while (cap * MAX_LOAD < expected) cap *= 2;
+  if (from) {
+    cap = from.data.length / 2;
+    if (!Number.isInteger(cap) || cap < 16 || (cap & (cap - 1)) !== 0 || from.count > cap * MAX_LOAD) throw new RangeError('not a hash table image');
+  }
   let mask = cap - 1;
-  let data = new Uint32Array(cap * 2);
-  let count = 0;
+  let data = from?.data ?? new Uint32Array(cap * 2);
+  let count = from?.count ?? 0;
 
   const place = (d: Uint32Array, m: number, hash: number, stored: number) => {
     let i = hash & m;
@@ -89,5 +100,6 @@ export function createHashMultimap(expected = 1024): HashMultimap {
     valueAt: (pos) => data[pos * 2 + 1]! - 1,
     size: () => count,
     bytes: () => data.byteLength,
+    image: () => ({ data, count }),
   };
 }

@@ -1,5 +1,5 @@
-import { createByteArena } from './byte-arena';
-import { createHashMultimap } from './hash-multimap';
+import { createByteArena, type ArenaImage } from './byte-arena';
+import { createHashMultimap, type MultimapImage } from './hash-multimap';
 import { stringHash } from './string-hash';
 
 /**
@@ -13,16 +13,30 @@ export interface StringPool {
   get(id: number): string;
   count(): number;
   bytes(): number;
+  /** Its storage as it is (not copies): what `createStringPool(image)` restores. */
+  image(): PoolImage;
+}
+
+export interface PoolImage {
+  arena: ArenaImage;
+  table: MultimapImage;
+  /** Address of each id, 1 … count (index 0 unused). */
+  addrs: Uint32Array;
+  count: number;
 }
 
 /** Recently interned strings, so a run of entries from one import skips the arena lookup. */
 const HOT_MAX = 4096;
 
-export function createStringPool(): StringPool {
-  const arena = createByteArena();
-  const table = createHashMultimap(1024);
-  let addrs = new Uint32Array(1024);
-  let next = 1;
+export function createStringPool(from?: PoolImage): StringPool {
+  const arena = createByteArena(from?.arena);
+  const table = createHashMultimap(1024, from?.table);
+  let next = from ? from.count + 1 : 1;
+  let addrs = new Uint32Array(Math.max(1024, 2 ** Math.ceil(Math.log2(next + 1))));
+  if (from) {
+    if (from.addrs.length < next) throw new RangeError('not a string pool image');
+    addrs.set(from.addrs.subarray(0, next));
+  }
   const hot = new Map<string, number>();
 
   const get = (id: number): string => {
@@ -67,5 +81,6 @@ export function createStringPool(): StringPool {
     get,
     count: () => next - 1,
     bytes: () => arena.reserved() + table.bytes() + addrs.byteLength,
+    image: () => ({ arena: arena.image(), table: table.image(), addrs: addrs.subarray(0, next), count: next - 1 }),
   };
 }
