@@ -270,7 +270,7 @@ async function roleLoad(brokers: string[]) {
   // The snapshot a rules instance writes after a full read (records wait meanwhile; lookups go on).
   const snapshots = createWatchlistSnapshots({ dir: SNAPSHOT_DIR, topic: topics.watchlist, logger });
   rmSync(snapshots.path, { force: true });
-  const w = await reference.holdWatchlist((mark) => snapshots.write(watchlist, mark));
+  const w = await reference.holdWatchlist((mark) => snapshots.write(watchlist, mark, new Date()));
   const rssAfterSnapshot = mib(process.memoryUsage().rss);
   say(`  snapshot: ${mib(w.bytes)} MiB in ${round(w.ms / 1000, 1)} s; rss ${rssAfterSnapshot} MiB`);
 
@@ -335,7 +335,7 @@ async function roleWarm(brokers: string[]) {
   await admin.disconnect();
   const restoreSeconds = (performance.now() - t0) / 1000;
   if (!restored.mark) throw new Error(`warm start did not use the snapshot: ${restored.outcome.reason}`);
-  await reference.start({ startAt: restored.mark.positions, lastKeys: restored.mark.lastKeys });
+  await reference.start({ startAt: restored.mark.positions, lastKeys: restored.mark.lastKeys, introductions: restored.mark.introductions });
   const loadSeconds = (performance.now() - t0) / 1000;
   const after = memory();
   const sample = changed.filter((_, k) => k % 100 === 0);

@@ -5,6 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hit, WatchlistEntry } from '../../schemas/src';
 import type { RulesService } from '../../services/rules/src/app';
 import { residentId } from '../../services/rules/src/fixtures';
+import { createReferenceData } from '../../services/rules/src/reference-loader';
+import { DEFAULT_RULES } from '../../services/rules/src/default-rules';
+import { createCompactWatchlist } from '../../services/rules/src/watchlist/compact-watchlist';
+import { readSnapshot, writeSnapshot } from '../../services/rules/src/watchlist/snapshot-file';
 import { createNamespace, eventually, type Namespace } from '../support/namespace';
 import { inspection } from '../support/sample-events';
 import { clock, collectHits, demoWatchlist, produceEvents, putWatchlist, rulesFor, type Collector } from './rules-harness';
@@ -95,15 +99,13 @@ describe('rules watchlist warm start from a snapshot', () => {
 
   it('reads the topic from the start when the snapshot is damaged or does not fit the topic', async () => {
     const good = readFileSync(snapshotPath);
-    /** The snapshot with its header changed (the digest covers the parts only). */
-    const withHeader = (change: (h: { positions: Record<string, string>; lastKeys: Record<string, string> }) => void) => {
-      const headerLength = good.readUInt32LE(8);
-      const header = JSON.parse(good.subarray(12, 12 + headerLength).toString());
-      change(header);
-      const h = Buffer.from(JSON.stringify(header));
-      const lead = Buffer.from(good.subarray(0, 12));
-      lead.writeUInt32LE(h.length, 8);
-      return Buffer.concat([lead, h, good.subarray(12 + headerLength)]);
+    const { header, image } = await readSnapshot(snapshotPath);
+    const mark = { positions: new Map(Object.entries(header.positions).map(([p, o]) => [Number(p), BigInt(o)])), lastKeys: new Map(Object.entries(header.lastKeys).map(([p, k]) => [Number(p), k])) };
+    /** A well-formed snapshot (its digest right) of the same index at another mark. */
+    const snapshotAt = async (positions: Map<number, bigint>, lastKeys: Map<number, string>) => {
+      const other = join(dir, 'other.wlsnap');
+      await writeSnapshot(other, { topic: header.topic, positions, lastKeys, introductions: [], caughtUpAt: new Date(), entries: header.entries }, image);
+      return readFileSync(other);
     };
     const coldWith = async (file: Buffer, instance: string, reason: RegExp) => {
       writeFileSync(snapshotPath, file);
@@ -117,9 +119,44 @@ describe('rules watchlist warm start from a snapshot', () => {
       rules = undefined;
     };
     // Positions past the end of the log (as after the topic was deleted and made again): not resumable.
-    await coldWith(withHeader((h) => (h.positions = Object.fromEntries(Object.keys(h.positions).map((p) => [p, '999999'])))), 'warm-3', /snapshot at 999999, the log holds/);
+    await coldWith(await snapshotAt(new Map([...mark.positions.keys()].map((p) => [p, 999_999n])), mark.lastKeys), 'warm-3', /snapshot at 999999, the log holds/);
     // Positions within the log, but another record where the snapshot saw its last one (a topic made again and refilled).
-    await coldWith(withHeader((h) => (h.lastKeys = Object.fromEntries(Object.keys(h.lastKeys).map((p) => [p, 'WL-SOMETHING-ELSE'])))), 'warm-4', /does not fit the topic: partition \d+ offset \d+ holds .*, the snapshot saw WL-SOMETHING-ELSE/);
+    await coldWith(await snapshotAt(mark.positions, new Map([...mark.lastKeys.keys()].map((p) => [p, 'WL-SOMETHING-ELSE']))), 'warm-4', /does not fit the topic: partition \d+ offset \d+ holds .*, the snapshot saw WL-SOMETHING-ELSE/);
     await coldWith(good.subarray(0, good.length - 10), 'warm-5', /unreadable snapshot/);
+    // A header edited by hand (here: a position moved back to 0) no longer matches the digest.
+    const headerLength = good.readUInt32LE(8);
+    const h = JSON.parse(good.subarray(44, 44 + headerLength).toString()) as { positions: Record<string, string> };
+    const moved = Object.keys(h.positions).find((k) => h.positions[k] !== '0')!;
+    h.positions[moved] = '0';
+    const hb = Buffer.from(JSON.stringify(h));
+    const lead = Buffer.from(good.subarray(0, 44));
+    lead.writeUInt32LE(hb.length, 8);
+    const edited = Buffer.concat([lead, hb, good.subarray(44 + headerLength)]);
+    await coldWith(edited, 'warm-6', /digest does not match/);
+  });
+
+  it('carries which records were new entries across a warm start, so a retro-hunt still behind them hunts them', async () => {
+    const load = () => createReferenceData({ kafka: ns.kafka, topics: { watchlist: ns.topics.watchlist, rules: ns.topics.rules }, watchlist: createCompactWatchlist(), defaults: DEFAULT_RULES, retroGroupId: `${ns.topicPrefix}rules-retro`, logger: ns.logger });
+    const first = load();
+    await first.start();
+    await putWatchlist(ns, [fugitive(9)]);
+    const offsets = await ns.admin.fetchTopicOffsets(ns.topics.watchlist);
+    const at = await eventually('the new entry applied', () => {
+      const intro = first.watchlistMark().introductions[0];
+      return intro && offsets.some((p) => `${p.partition}:${BigInt(p.high) - 1n}` === intro) ? intro : undefined;
+    });
+    const mark = first.watchlistMark();
+    await first.stop();
+    const [p, o] = at.split(':');
+    // Resumed past that record, so it is not read again: it is an introduction only because the mark says so.
+    const second = load();
+    await second.start({ startAt: mark.positions, lastKeys: mark.lastKeys, introductions: mark.introductions });
+    expect(second.watchlistRecordsApplied()).toBe(0);
+    expect(second.isIntroduction(Number(p), o!)).toBe(true);
+    await second.stop();
+    const without = load();
+    await without.start({ startAt: mark.positions, lastKeys: mark.lastKeys });
+    expect(without.isIntroduction(Number(p), o!)).toBe(false);
+    await without.stop();
   });
 });

@@ -34,6 +34,9 @@ export interface RulesService {
  * events into hits and verdicts, stage 2 correlating sightings by event time, retro-hunts for new
  * entries — each stage consume-transform-produce in Kafka transactions (exactly-once hits).
  */
+/** An unchanged watchlist is snapshotted again after this long (a quarter of Kafka's default tombstone retention). */
+const SNAPSHOT_REFRESH_MS = 6 * 3_600_000;
+
 export function buildRules(config: RulesConfig, deps: { logger: Logger; kafka?: Kafka; es?: Client; registry?: CheckpointRegistry }): RulesService {
   const log = deps.logger;
   const kafka = deps.kafka ?? createKafka({ brokers: config.KAFKA_BROKERS, clientId: `rules-${config.INSTANCE_ID}`, logger: log });
@@ -50,17 +53,23 @@ export function buildRules(config: RulesConfig, deps: { logger: Logger; kafka?: 
   const snapshots = holdsWatchlist && config.WATCHLIST_SNAPSHOT_DIR ? createWatchlistSnapshots({ dir: config.WATCHLIST_SNAPSHOT_DIR, topic: topics.watchlist, logger: log }) : undefined;
   const reference = createReferenceData({ kafka, topics, watchlist: holdsWatchlist ? watchlist : undefined, defaults: DEFAULT_RULES, retroGroupId: groups.retro, logger: log });
   let watchlistLoad: SnapshotOutcome & { ms?: number } = { from: 'topic', reason: snapshots ? 'not started' : 'snapshots off (WATCHLIST_SNAPSHOT_DIR empty)' };
-  const snapshot = { writes: 0, lastAt: undefined as string | undefined, lastBytes: 0, lastMs: 0, lastError: undefined as string | undefined, written: '' };
+  const snapshot = { writes: 0, lastAt: undefined as string | undefined, lastBytes: 0, lastMs: 0, lastError: undefined as string | undefined, written: '', writtenAtMs: 0 };
   let snapshotTimer: NodeJS.Timeout | undefined;
   let snapshotRun: Promise<void> | undefined;
   const positionsKey = (m: Map<number, bigint>) => [...m].sort((a, b) => a[0] - b[0]).map(([p, o]) => `${p}:${o}`).join(',');
-  /** Writes a snapshot if the watchlist is big enough and changed since the last one; never throws (the topic is the source). */
+  /**
+   * Writes a snapshot if the watchlist is big enough, caught up with its topic (so its offsets were the log's end at
+   * that moment, which the age check on restore relies on) and changed since the last one — or unchanged but older
+   * than a quarter of the default tombstone retention, so a quiet weekend does not age it out. Never throws: the topic is the source.
+   */
   const takeSnapshot = (held: boolean) => {
-    if (!snapshots || snapshotRun || watchlist.size() < config.WATCHLIST_SNAPSHOT_MIN_ENTRIES) return snapshotRun;
-    if (positionsKey(reference.watchlistMark().positions) === snapshot.written) return undefined;
+    if (!snapshots || snapshotRun || watchlist.size() < config.WATCHLIST_SNAPSHOT_MIN_ENTRIES || !reference.isCaughtUp()) return snapshotRun;
+    const unchanged = positionsKey(reference.watchlistMark().positions) === snapshot.written;
+    if (unchanged && Date.now() - snapshot.writtenAtMs < SNAPSHOT_REFRESH_MS) return undefined;
     const write = async (mark: WatchlistMark) => {
-      const r = await snapshots.write(watchlist, mark);
-      Object.assign(snapshot, { writes: snapshot.writes + 1, lastAt: new Date().toISOString(), lastBytes: r.bytes, lastMs: r.ms, lastError: undefined, written: positionsKey(mark.positions) });
+      const at = new Date();
+      const r = await snapshots.write(watchlist, mark, at);
+      Object.assign(snapshot, { writes: snapshot.writes + 1, lastAt: new Date().toISOString(), lastBytes: r.bytes, lastMs: r.ms, lastError: undefined, written: positionsKey(mark.positions), writtenAtMs: at.getTime() });
     };
     snapshotRun = (held ? reference.holdWatchlist(write) : write(reference.watchlistMark()))
       .catch((err: unknown) => {
@@ -141,14 +150,14 @@ export function buildRules(config: RulesConfig, deps: { logger: Logger; kafka?: 
           const restored = await snapshots.restore(watchlist, admin);
           watchlistLoad = restored.outcome;
           resume = restored.mark;
-          if (resume) snapshot.written = positionsKey(resume.positions);
+          if (resume) Object.assign(snapshot, { written: positionsKey(resume.positions), writtenAtMs: Date.now() - (restored.outcome.ageMs ?? 0) });
         }
       } finally {
         await admin.disconnect();
       }
       const loadStarted = performance.now();
       try {
-        await reference.start({ startAt: resume?.positions, lastKeys: resume?.lastKeys });
+        await reference.start({ startAt: resume?.positions, lastKeys: resume?.lastKeys, introductions: resume?.introductions });
       } catch (err) {
         if (!(err instanceof WatchlistMismatch)) throw err;
         log.warn({ reason: err.message }, 'watchlist snapshot does not fit the topic (made again since?): reading the topic from the start');

@@ -13,7 +13,7 @@ export interface ReferenceData {
    * `lastKeys`: the key of the record just before each, which must still be there — otherwise start rejects with a
    * `WatchlistMismatch` (the topic was made again since the snapshot) and the caller reads it from the start.
    */
-  start(opts?: { startAt?: Map<number, bigint>; lastKeys?: Map<number, string> }): Promise<void>;
+  start(opts?: { startAt?: Map<number, bigint>; lastKeys?: Map<number, string>; introductions?: string[] }): Promise<void>;
   stop(): Promise<void>;
   enabledRules(): Rule[];
   allRules(): Rule[];
@@ -41,6 +41,8 @@ const MAX_INTRODUCTIONS = 100_000;
 export interface WatchlistMark {
   positions: Map<number, bigint>;
   lastKeys: Map<number, string>;
+  /** Records (`partition:offset`) that introduced an entry: a retro-hunt behind them after a restart must still hunt them. */
+  introductions: string[];
 }
 
 /** The watchlist topic does not hold, where a snapshot says it should, the record the snapshot saw last. */
@@ -132,11 +134,11 @@ export function createReferenceData(deps: {
     enabledRules: () => [...rules.values()].filter((r) => r.enabled),
     watchlistPosition: (p) => positions.get(p) ?? 0n,
     isIntroduction: (p, o) => introductions.has(`${p}:${o}`),
-    watchlistMark: () => ({ positions: new Map(positions), lastKeys: new Map(lastKeys) }),
+    watchlistMark: () => ({ positions: new Map(positions), lastKeys: new Map(lastKeys), introductions: [...introductions] }),
     watchlistRecordsApplied: () => applied,
     async holdWatchlist(task) {
       while (held) await held.catch(() => undefined);
-      const run = task({ positions: new Map(positions), lastKeys: new Map(lastKeys) });
+      const run = task({ positions: new Map(positions), lastKeys: new Map(lastKeys), introductions: [...introductions] });
       held = run;
       try {
         return await run;
@@ -147,6 +149,8 @@ export function createReferenceData(deps: {
     async start(opts = {}) {
       const startAt = opts.startAt;
       for (const m of [positions, lastKeys, rules, introductions]) m.clear();
+      // Records before the snapshot's offsets are not read again: which of them were new entries comes with it.
+      for (const x of opts.introductions ?? []) introductions.add(x);
       expected = new Map();
       failed = false;
       applied = 0;
@@ -207,7 +211,11 @@ export function createReferenceData(deps: {
       await consumer.run({
         autoCommit: false,
         eachBatch: async ({ batch, heartbeat }) => {
-          while (held) await held.catch(() => undefined);
+          while (held) {
+            // Still a live member of the group while a snapshot is written (a session timeout would refetch the topic).
+            await Promise.race([held.catch(() => undefined), new Promise((r) => setTimeout(r, 3_000))]);
+            await heartbeat();
+          }
           if (failed) return; // this start failed: the caller stops the consumer and starts again
           for (const m of batch.messages) {
             const key = m.key?.toString() ?? '';

@@ -36,7 +36,8 @@ export function createRetroLogic(deps: {
 
   // The reference loader reads the same topic; wait until it applied this record, so it knows if it was new.
   const loaderReached = async (p: number, offset: string) => {
-    const deadline = Date.now() + 10_000;
+    // Generous: the loader holds back records while a watchlist snapshot is written (seconds at 10 M entries).
+    const deadline = Date.now() + 60_000;
     while (deps.reference.watchlistPosition(p) <= BigInt(offset)) {
       if (Date.now() > deadline) throw new Error(`watchlist loader has not reached ${p}:${offset}`);
       await new Promise((r) => setTimeout(r, 20));

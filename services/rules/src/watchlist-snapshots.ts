@@ -29,8 +29,11 @@ export interface WatchlistSnapshots {
    * compaction has since dropped). Returns the offsets to resume from, or undefined to read the topic from the start.
    */
   restore(watchlist: CompactWatchlist, admin: Admin): Promise<{ mark?: WatchlistMark; outcome: SnapshotOutcome }>;
-  /** Writes one; the caller guarantees the watchlist does not change until it resolves. */
-  write(watchlist: CompactWatchlist, mark: WatchlistMark): Promise<{ bytes: number; ms: number }>;
+  /**
+   * Writes one; the caller guarantees the watchlist does not change until it resolves, and that `mark` was the end
+   * of the log at `caughtUpAt` (the age check on restore relies on it).
+   */
+  write(watchlist: CompactWatchlist, mark: WatchlistMark, caughtUpAt: Date): Promise<{ bytes: number; ms: number }>;
 }
 
 /**
@@ -51,6 +54,7 @@ export function createWatchlistSnapshots(deps: { dir: string; topic: string; log
       return `unreadable snapshot: ${(err as Error).message}`;
     }
     if (!header) return 'no snapshot yet';
+    // (The header's fields are checked for shape by readSnapshotHeader; their digest by readSnapshot below.)
     if (header.topic !== deps.topic) return `the snapshot is of topic ${header.topic}`;
     const ageMs = Date.now() - Date.parse(header.writtenAt);
     const offsets = await retry(() => admin.fetchTopicOffsets(deps.topic));
@@ -66,17 +70,17 @@ export function createWatchlistSnapshots(deps: { dir: string; topic: string; log
     }
     const described = await retry(() => admin.describeConfigs({ includeSynonyms: false, resources: [{ type: TOPIC_RESOURCE, name: deps.topic, configNames: ['delete.retention.ms'] }] }));
     const value = described.resources[0]?.configEntries.find((e) => e.configName === 'delete.retention.ms')?.configValue;
-    const retentionMs = value ? Number(value) : DEFAULT_DELETE_RETENTION_MS;
+    const retentionMs = value && Number.isFinite(Number(value)) ? Number(value) : DEFAULT_DELETE_RETENTION_MS;
     if (!(ageMs >= 0) || ageMs >= retentionMs) return `the snapshot is ${Math.round(ageMs / 60_000)} min old; tombstones are kept ${Math.round(retentionMs / 60_000)} min`;
-    const lastKeys = new Map(Object.entries(header.lastKeys ?? {}).map(([p, k]) => [Number(p), k]));
-    return { mark: { positions, lastKeys }, ageMs };
+    const lastKeys = new Map(Object.entries(header.lastKeys).map(([p, k]) => [Number(p), k]));
+    return { mark: { positions, lastKeys, introductions: header.introductions }, ageMs };
   };
 
   return {
     path,
     async restore(watchlist, admin) {
       const t0 = performance.now();
-      const ok = await usable(admin);
+      const ok = await usable(admin).catch((err: unknown) => `snapshot not checked against the topic: ${(err as Error).message}`);
       if (typeof ok === 'string') {
         log.info({ path, reason: ok }, 'watchlist: reading the topic from the start');
         return { outcome: { from: 'topic', reason: ok } };
@@ -87,8 +91,7 @@ export function createWatchlistSnapshots(deps: { dir: string; topic: string; log
         if (watchlist.size() !== header.entries) throw new Error(`restored ${watchlist.size()} entries, the header says ${header.entries}`);
       } catch (err) {
         const reason = `unusable snapshot: ${(err as Error).message}`;
-        // restore() assigns nothing before its checks pass, but be certain the index is empty before a cold load.
-        if (watchlist.size() !== 0) throw new Error(`${reason}; and the watchlist is no longer empty`);
+        watchlist.clear();
         log.warn({ path, reason }, 'watchlist: reading the topic from the start');
         return { outcome: { from: 'topic', reason } };
       }
@@ -96,10 +99,11 @@ export function createWatchlistSnapshots(deps: { dir: string; topic: string; log
       log.info({ path, entries: watchlist.size(), ageMs: ok.ageMs, ms }, 'watchlist restored from snapshot; reading the topic from its offsets');
       return { mark: ok.mark, outcome: { from: 'snapshot', ageMs: ok.ageMs, ms } };
     },
-    async write(watchlist, mark) {
+    async write(watchlist, mark, caughtUpAt) {
       const t0 = performance.now();
       await mkdir(deps.dir, { recursive: true });
-      const { bytes } = await writeSnapshot(path, { topic: deps.topic, positions: mark.positions, lastKeys: mark.lastKeys, entries: watchlist.size() }, watchlist.image());
+      const info = { topic: deps.topic, positions: mark.positions, lastKeys: mark.lastKeys, introductions: mark.introductions, caughtUpAt, entries: watchlist.size() };
+      const { bytes } = await writeSnapshot(path, info, watchlist.image());
       const ms = Math.round(performance.now() - t0);
       log.info({ path, entries: watchlist.size(), bytes, ms }, 'watchlist snapshot written');
       return { bytes, ms };

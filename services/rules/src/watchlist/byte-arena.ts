@@ -39,6 +39,8 @@ export function createByteArena(from?: ArenaImage): ByteArena {
       if (n > CHUNK_SIZE) throw new RangeError(`a record of ${n} bytes does not fit a chunk`);
       if (fill + n > capacity) {
         if (chunks.length >= MAX_CHUNKS) throw new RangeError('watchlist storage is full (4 GiB)');
+        // The unused tail of the chunk left behind: zeroed, so an image (a snapshot file) holds no stray process memory.
+        chunks.at(-1)?.fill(0, fill);
         // The first chunks are small (64 KiB, doubling), so a small watchlist costs little; each chunk
         // keeps its 2^25 address stride. Unpooled: pages count in RSS only once written.
         capacity = Math.min(CHUNK_SIZE, Math.max(n, FIRST_CHUNK * 2 ** chunks.length));
@@ -55,6 +57,9 @@ export function createByteArena(from?: ArenaImage): ByteArena {
     offset: (addr) => addr % CHUNK_SIZE,
     used: () => used,
     reserved: () => reserved,
-    image: () => ({ chunks: [...chunks], fill, used }),
+    image() {
+      chunks.at(-1)?.fill(0, fill);
+      return { chunks: [...chunks], fill, used };
+    },
   };
 }

@@ -57,10 +57,10 @@ describe('watchlist snapshot file', () => {
 
   it('restores an index that answers every lookup exactly as the one written, without re-inserting', async () => {
     const positions = new Map([[0, 6_000n], [1, 17n]]);
-    const { bytes } = await writeSnapshot(path, { topic: 'watchlist.v1', positions, lastKeys: new Map([[0, 'WL-S-5999'], [1, 'WL-S-16']]), entries: original.size() }, original.image());
+    const { bytes } = await writeSnapshot(path, { topic: 'watchlist.v1', positions, lastKeys: new Map([[0, 'WL-S-5999'], [1, 'WL-S-16']]), introductions: ['0:5999'], caughtUpAt: new Date(), entries: original.size() }, original.image());
     expect(bytes).toBe(statSync(path).size);
     const { header, image } = await readSnapshot(path);
-    expect(header).toMatchObject({ topic: 'watchlist.v1', positions: { 0: '6000', 1: '17' }, lastKeys: { 0: 'WL-S-5999', 1: 'WL-S-16' }, entries: original.size() });
+    expect(header).toMatchObject({ topic: 'watchlist.v1', positions: { 0: '6000', 1: '17' }, lastKeys: { 0: 'WL-S-5999', 1: 'WL-S-16' }, introductions: ['0:5999'], entries: original.size() });
     expect(header.parts.length).toBeGreaterThan(8);
     const restored = createCompactWatchlist();
     restored.restore(image);

@@ -9,29 +9,33 @@ import type { WatchlistImage } from './compact-watchlist';
  * (≈ 1.4 GB at 10 million entries, seconds) instead of parsing, validating and inserting every record of the
  * compacted topic again (minutes). Layout:
  *
- *   "CIWLSNP1" · uint32 LE header length · header JSON · part 0 · part 1 · …
+ *   "CIWLSNP2" · uint32 LE header length · SHA-256 (32 bytes) · header JSON · part 0 · part 1 · …
  *
- * The header holds the topic, the next offset applied per partition, when it was written, the image's numbers
- * with every buffer replaced by `{ "$part": i }`, each part's type and length, and a SHA-256 of all parts. A
- * file is written under a temporary name, synced and renamed, so a crash mid-write leaves the previous file; a
- * file whose length or digest does not match its header is refused as a whole.
+ * The header holds the topic, the next offset applied per partition, when that was the log's end, the image's
+ * numbers with every buffer replaced by `{ "$part": i }`, and each part's type and length; the SHA-256 covers the
+ * header and every part. A file is written under a temporary name, synced and renamed, so a crash mid-write
+ * leaves the previous file; a file whose length or digest does not match is refused as a whole.
  */
 export interface SnapshotHeader {
-  format: 1;
+  format: 2;
   endian: 'LE' | 'BE';
   topic: string;
   /** Next offset of the topic applied into the image, per partition. */
   positions: Record<string, string>;
   /** Key of the record at positions − 1, per partition: checked on restore, so a topic made again is not mistaken for this one. */
   lastKeys: Record<string, string>;
+  /** Records (`partition:offset`) that introduced an entry, kept so a retro-hunt still behind them after a restart hunts them. */
+  introductions: string[];
+  /** When the positions were the end of the log (the instance was caught up): tombstones after them are younger. */
   writtenAt: string;
   entries: number;
   meta: unknown;
   parts: Array<{ type: 'u8' | 'u32'; bytes: number }>;
-  sha256: string;
 }
 
-const MAGIC = Buffer.from('CIWLSNP1', 'latin1');
+const MAGIC = Buffer.from('CIWLSNP2', 'latin1');
+const DIGEST = 32;
+const LEAD = MAGIC.length + 4 + DIGEST;
 /** Hashing and writing go in slices of this much: each slice hashes in ~3 ms, so the event loop keeps turning. */
 const SLICE = 4 * 2 ** 20;
 const MAX_HEADER = 16 * 2 ** 20;
@@ -67,12 +71,25 @@ const bytesOf = (p: Part): Buffer => (Buffer.isBuffer(p) ? p : Buffer.from(p.buf
 /** Writes `image` to `path` (atomically: temporary file, fsync, rename). The image must not change until this resolves. */
 export async function writeSnapshot(
   path: string,
-  info: { topic: string; positions: Map<number, bigint>; lastKeys: Map<number, string>; entries: number },
+  info: { topic: string; positions: Map<number, bigint>; lastKeys: Map<number, string>; introductions: string[]; caughtUpAt: Date; entries: number },
   image: WatchlistImage,
 ): Promise<{ bytes: number }> {
   const parts: Part[] = [];
   const meta = flatten(image, parts);
-  const hash = createHash('sha256');
+  const header: SnapshotHeader = {
+    format: 2,
+    endian: endianness(),
+    topic: info.topic,
+    positions: Object.fromEntries([...info.positions].map(([p, o]) => [String(p), o.toString()])),
+    lastKeys: Object.fromEntries([...info.lastKeys].map(([p, k]) => [String(p), k])),
+    introductions: info.introductions,
+    writtenAt: info.caughtUpAt.toISOString(),
+    entries: info.entries,
+    meta,
+    parts: parts.map((p) => ({ type: Buffer.isBuffer(p) ? 'u8' : 'u32', bytes: p.byteLength })),
+  };
+  const headerBytes = Buffer.from(JSON.stringify(header));
+  const hash = createHash('sha256').update(headerBytes);
   for (const p of parts) {
     const b = bytesOf(p);
     for (let o = 0; o < b.length; o += SLICE) {
@@ -81,22 +98,10 @@ export async function writeSnapshot(
       if (b.length > SLICE) await new Promise((r) => setImmediate(r));
     }
   }
-  const header: SnapshotHeader = {
-    format: 1,
-    endian: endianness(),
-    topic: info.topic,
-    positions: Object.fromEntries([...info.positions].map(([p, o]) => [String(p), o.toString()])),
-    lastKeys: Object.fromEntries([...info.lastKeys].map(([p, k]) => [String(p), k])),
-    writtenAt: new Date().toISOString(),
-    entries: info.entries,
-    meta,
-    parts: parts.map((p) => ({ type: Buffer.isBuffer(p) ? 'u8' : 'u32', bytes: p.byteLength })),
-    sha256: hash.digest('hex'),
-  };
-  const headerBytes = Buffer.from(JSON.stringify(header));
-  const lead = Buffer.alloc(MAGIC.length + 4);
+  const lead = Buffer.alloc(LEAD);
   MAGIC.copy(lead);
   lead.writeUInt32LE(headerBytes.length, MAGIC.length);
+  hash.digest().copy(lead, MAGIC.length + 4);
   const tmp = `${path}.${randomUUID()}.tmp`;
   const fh = await open(tmp, 'w');
   let bytes = 0;
@@ -148,31 +153,44 @@ export async function readSnapshotHeader(path: string): Promise<SnapshotHeader |
   }
 }
 
-async function readHead(fh: Awaited<ReturnType<typeof open>>): Promise<{ header: SnapshotHeader; bodyAt: number }> {
+async function readHead(fh: Awaited<ReturnType<typeof open>>): Promise<{ header: SnapshotHeader; headerBytes: Buffer; digest: Buffer; bodyAt: number }> {
   const { size } = await fh.stat();
-  if (size < MAGIC.length + 4) throw new Error('not a watchlist snapshot (too short)');
-  const lead = Buffer.alloc(MAGIC.length + 4);
+  if (size < LEAD) throw new Error('not a watchlist snapshot (too short)');
+  const lead = Buffer.alloc(LEAD);
   await readFully(fh, lead, 0);
-  if (!lead.subarray(0, MAGIC.length).equals(MAGIC)) throw new Error('not a watchlist snapshot (magic)');
+  if (!lead.subarray(0, MAGIC.length).equals(MAGIC)) throw new Error('not a watchlist snapshot of this format (magic)');
   const headerLength = lead.readUInt32LE(MAGIC.length);
-  if (headerLength > MAX_HEADER || lead.length + headerLength > size) throw new Error('not a watchlist snapshot (header length)');
+  if (headerLength > MAX_HEADER || LEAD + headerLength > size) throw new Error('not a watchlist snapshot (header length)');
   const headerBytes = Buffer.alloc(headerLength);
-  await readFully(fh, headerBytes, lead.length);
-  const header = JSON.parse(headerBytes.toString()) as SnapshotHeader;
-  if (header.format !== 1 || !Array.isArray(header.parts) || typeof header.sha256 !== 'string') throw new Error('not a watchlist snapshot (header)');
+  await readFully(fh, headerBytes, LEAD);
+  let header: SnapshotHeader;
+  try {
+    header = JSON.parse(headerBytes.toString()) as SnapshotHeader;
+  } catch {
+    throw new Error('not a watchlist snapshot (header is not JSON)');
+  }
+  const wellFormed =
+    header !== null && typeof header === 'object' && header.format === 2 && typeof header.topic === 'string' && typeof header.writtenAt === 'string' && Number.isInteger(header.entries) &&
+    isRecordOf(header.positions, (v) => typeof v === 'string' && /^\d{1,19}$/.test(v)) && isRecordOf(header.lastKeys, (v) => typeof v === 'string') &&
+    Array.isArray(header.introductions) && header.introductions.every((x) => typeof x === 'string') &&
+    Array.isArray(header.parts) && header.parts.every((p) => (p?.type === 'u8' || p?.type === 'u32') && Number.isSafeInteger(p.bytes) && p.bytes >= 0);
+  if (!wellFormed) throw new Error('not a watchlist snapshot (header fields)');
   if (header.endian !== endianness()) throw new Error(`snapshot written on a ${header.endian} machine`);
-  const bodyAt = lead.length + headerLength;
+  const bodyAt = LEAD + headerLength;
   const body = header.parts.reduce((n, p) => n + p.bytes, 0);
   if (bodyAt + body !== size) throw new Error(`snapshot is ${size} bytes, its header describes ${bodyAt + body}`);
-  return { header, bodyAt };
+  return { header, headerBytes, digest: lead.subarray(MAGIC.length + 4), bodyAt };
 }
+
+const isRecordOf = (x: unknown, ok: (v: unknown) => boolean): boolean =>
+  x !== null && typeof x === 'object' && !Array.isArray(x) && Object.entries(x).every(([k, v]) => /^\d{1,9}$/.test(k) && ok(v));
 
 /** Reads the whole snapshot at `path` and checks its digest; throws if it is missing, truncated or altered. */
 export async function readSnapshot(path: string): Promise<{ header: SnapshotHeader; image: WatchlistImage }> {
   const fh = await open(path, 'r');
   try {
-    const { header, bodyAt } = await readHead(fh);
-    const hash = createHash('sha256');
+    const { header, headerBytes, digest, bodyAt } = await readHead(fh);
+    const hash = createHash('sha256').update(headerBytes);
     const parts: Part[] = [];
     let at = bodyAt;
     for (const p of header.parts) {
@@ -184,7 +202,7 @@ export async function readSnapshot(path: string): Promise<{ header: SnapshotHead
       at += p.bytes;
       parts.push(part);
     }
-    if (hash.digest('hex') !== header.sha256) throw new Error('snapshot digest does not match its contents');
+    if (!hash.digest().equals(digest)) throw new Error('snapshot digest does not match its contents');
     return { header, image: unflatten(header.meta, parts) as WatchlistImage };
   } finally {
     await fh.close();
