@@ -11,6 +11,8 @@ COPY services ./services
 COPY dashboards ./dashboards
 COPY scripts ./scripts
 ENV NODE_ENV=production HOST=0.0.0.0
+# The rules service's watchlist snapshots (warm start): a named volume mounted here keeps this ownership.
+RUN mkdir -p /data/snapshots && chown node:node /data/snapshots
 USER node
 # SERVICE is set per container in docker-compose.yml (gateway | rules | indexer | console).
 # --max-semi-space-size: see scripts/start.ts (per-event garbage; the default young generation doubles GC time).
