@@ -40,7 +40,7 @@ export const STALE_FETCH_MS = 10_000;
  * Which event ids are already in the log, and with which body. Kafka is the source: every gateway
  * instance tails the events topic (all partitions, no shared group) from `now − window`, so the
  * knowledge survives restarts and is shared by all instances, lagging the log by milliseconds. The
- * window bounds memory (≈ 120 bytes an event), and so does `maxEvents`: a week at 500 events/s is 300 million
+ * window bounds memory (≈ 150 bytes of heap an id: the id, its body hash and a Map slot), and so does `maxEvents`: a week at 500 events/s is 300 million
  * ids, far more than a gateway's heap (the soak saw the index grow by ~500 MB an hour), so past `maxEvents` the
  * oldest ids are forgotten first. A resubmission older than what is held is accepted again and de-duplicated
  * downstream by eventId (indexer `_id`, rules seen-set); terminals resend within minutes or hours, not days.
@@ -48,9 +48,19 @@ export const STALE_FETCH_MS = 10_000;
 export function createIdempotencyIndex(deps: { kafka: Kafka; topic: string; windowMs: number; maxEvents?: number; logger: Logger }): IdempotencyIndex {
   const maxEvents = deps.maxEvents ?? Number.POSITIVE_INFINITY;
   const log = deps.logger.child({ component: 'idempotency-index' });
-  // Insertion order ≈ time order, so expiry pops from the front.
-  const seen = new Map<string, { hash: string; at: number }>();
+  // Insertion order ≈ time order, so expiry pops from the front. The value is the body hash alone: the time of each
+  // id is kept per minute of insertion (how many ids each minute added, oldest first), so an id costs its two strings
+  // and a Map slot, not an object and a boxed number as well.
+  const seen = new Map<string, string>();
   const oldest = oldestFirst(seen);
+  const minutes: Array<{ minute: number; count: number }> = [];
+  let front = 0;
+  const forgetOldest = () => {
+    if (oldest.evict() === undefined) return;
+    const m = minutes[front];
+    if (m && --m.count === 0) front++;
+    if (front > 4096) minutes.splice(0, front), (front = 0);
+  };
   let evicted = 0;
   let consumer: Consumer | undefined;
   let caughtUp = false;
@@ -74,16 +84,25 @@ export function createIdempotencyIndex(deps: { kafka: Kafka; topic: string; wind
 
   const put = (eventId: string, hash: string, at: number) => {
     if (seen.has(eventId)) return;
-    if (seen.size >= maxEvents && oldest.evict() !== undefined && evicted++ === 0)
-      log.warn({ maxEvents }, 'idempotency index full: the oldest event ids are forgotten before their window ends (IDEMPOTENCY_MAX_EVENTS); older resubmissions are de-duplicated downstream');
-    seen.set(eventId, { hash, at });
+    if (seen.size >= maxEvents) {
+      forgetOldest();
+      if (evicted++ === 0)
+        log.warn({ maxEvents }, 'idempotency index full: the oldest event ids are forgotten before their window ends (IDEMPOTENCY_MAX_EVENTS); older resubmissions are de-duplicated downstream');
+    }
+    seen.set(eventId, hash);
+    const minute = Math.floor(at / 60_000);
+    const last = minutes.length > front ? minutes[minutes.length - 1]! : undefined;
+    // An id a little older than the newest minute (partitions interleave) joins it: expiry is to the minute.
+    if (last && last.minute >= minute) last.count++;
+    else minutes.push({ minute, count: 1 });
   };
   const sweep = () => {
-    const cutoff = Date.now() - deps.windowMs;
-    for (const [id, v] of seen) {
-      if (v.at >= cutoff) break;
-      seen.delete(id);
+    const cutoff = Math.floor((Date.now() - deps.windowMs) / 60_000);
+    while (minutes.length > front && minutes[front]!.minute < cutoff) {
+      for (let n = minutes[front]!.count; n > 0; n--) oldest.evict();
+      front++;
     }
+    if (front > 0) minutes.splice(0, front), (front = 0);
   };
   const mustReach = (highs: Array<{ partition: number; high: string }>) => {
     remaining = new Map();
@@ -136,7 +155,7 @@ export function createIdempotencyIndex(deps: { kafka: Kafka; topic: string; wind
   };
 
   return {
-    lookup: (id) => seen.get(id)?.hash,
+    lookup: (id) => seen.get(id),
     record: (id, hash) => put(id, hash, Date.now()),
     isCaughtUp: () => {
       if (!caughtUp) return false;

@@ -101,6 +101,7 @@ export function buildRules(config: RulesConfig, deps: { logger: Logger; kafka?: 
   const correlate = createCorrelateLogic({ kafka, logger: log, topics, correlator, rules, onHits, maxSubjectsPerPartition });
   const retro = createRetroLogic({ es, eventsIndex: `${config.ES_INDEX_PREFIX}events`, topics, registry, reference, rules, onHits });
   new Gauge({ name: 'rules_correlation_keys', help: 'Subjects with correlation state in memory', registers: [metrics.registry], collect() { this.set(correlate.stats().keys); } });
+  new Gauge({ name: 'rules_correlation_pending', help: 'Suspicious inspections waiting for their drug test (逢嫌必检) in the correlation stage', registers: [metrics.registry], collect() { this.set(correlate.stats().pending); } });
   new Gauge({ name: 'rules_correlation_evicted', help: 'Subjects forgotten under the correlation memory bound (RULES_CORRELATION_MAX_SUBJECTS) since start', registers: [metrics.registry], collect() { this.set(correlate.stats().evicted); } });
 
   const txnSeconds = new Histogram({ name: 'rules_transaction_seconds', help: 'Duration of each stage transaction (outputs + offsets + commit)', labelNames: ['stage'], buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [metrics.registry] });

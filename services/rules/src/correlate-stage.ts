@@ -17,6 +17,8 @@ export interface CorrelateStats {
   keys: number;
   /** Subjects forgotten under the memory bound (least recently seen first). */
   evicted: number;
+  /** Suspicious inspections waiting for their drug test (逢嫌必检). */
+  pending: number;
 }
 
 const EVICT_EVERY_MS = 60_000;
@@ -82,7 +84,7 @@ export function createCorrelateLogic(deps: {
   };
 
   return {
-    stats: () => ({ ...stats, keys: [...states.values()].reduce((n, s) => n + s.keys.size, 0), evicted: [...states.values()].reduce((n, s) => n + s.evicted, 0) }),
+    stats: () => ({ ...stats, keys: [...states.values()].reduce((n, s) => n + s.keys.size, 0), evicted: [...states.values()].reduce((n, s) => n + s.evicted, 0), pending: [...states.values()].reduce((n, s) => n + s.pending.size, 0) }),
     drop: (p) => void states.delete(p),
     process(p, messages, now) {
       const st = stateFor(p);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka } from 'kafkajs';
 import { RuleSchema, WatchlistEntrySchema, type Rule } from '../../../schemas/src';
 import type { Logger } from '../../../lib/logger';
+import { oldestFirst } from '../../../lib/oldest-first';
 import { retry } from '../../../lib/retry';
 import { parseJson } from './dead-letter';
 import type { WatchlistStore } from './watchlist-port';
@@ -66,6 +67,7 @@ export function createReferenceData(deps: {
   const rules = new Map<string, Rule>();
   const positions = new Map<number, bigint>();
   const introductions = new Set<string>();
+  let oldestIntroduction = oldestFirst(introductions);
   let retroFrom = new Map<number, bigint>();
   let consumer: Consumer | undefined;
   let caughtUp = false;
@@ -121,7 +123,7 @@ export function createReferenceData(deps: {
       const before = watchlist.get(entry.entryId);
       if (!before || before.key !== entry.key || before.kind !== entry.kind) {
         introductions.add(`${partition}:${offset}`);
-        if (introductions.size > MAX_INTRODUCTIONS) introductions.delete(introductions.values().next().value!);
+        if (introductions.size > MAX_INTRODUCTIONS) oldestIntroduction.evict();
       }
     }
     watchlist.upsert(entry);
@@ -149,6 +151,7 @@ export function createReferenceData(deps: {
     async start(opts = {}) {
       const startAt = opts.startAt;
       for (const m of [positions, lastKeys, rules, introductions]) m.clear();
+      oldestIntroduction = oldestFirst(introductions);
       // Records before the snapshot's offsets are not read again: which of them were new entries comes with it.
       for (const x of opts.introductions ?? []) introductions.add(x);
       expected = new Map();

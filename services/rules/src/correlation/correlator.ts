@@ -70,7 +70,11 @@ export function createCorrelator(deps: { registry: CheckpointRegistry; latenessM
             break;
           case 'suspicious_without_test': {
             const ob = obligationOf(stored, ks, rule);
-            if (ob && !ks.reported?.has(stored.eventId)) state.pending.set(`${rule.ruleId}|${ks.key}|${stored.eventId}`, ob);
+            if (ob && !ks.reported?.has(stored.eventId)) {
+              const id = `${rule.ruleId}|${ks.key}|${stored.eventId}`;
+              state.pending.set(id, ob);
+              state.due.push(ob.deadlineMs, id);
+            }
             drafts.push(...lateTestDrafts(stored, ks, rule));
             break;
           }
@@ -91,8 +95,12 @@ export function createCorrelator(deps: { registry: CheckpointRegistry; latenessM
     },
     flush(state, rules, now, out) {
       const wm = correlator.watermarkMs(state);
-      for (const [id, ob] of state.pending) {
-        if (ob.deadlineMs > wm) continue;
+      // Earliest deadline first, only those due: scanning every obligation held on every chunk grew with the backlog.
+      for (let next = state.due.popDue(wm); next; next = state.due.popDue(wm)) {
+        const id = next.id;
+        const ob = state.pending.get(id);
+        // Gone (judged, or dropped past retention), or set again since with another deadline (its own entry follows).
+        if (!ob || ob.deadlineMs !== next.deadlineMs) continue;
         state.pending.delete(id);
         const rule = rules.find((r) => r.ruleId === ob.rule.ruleId && r.enabled);
         // A subject forgotten under the memory bound is judged on its inspection alone (no test was seen).

@@ -34,12 +34,59 @@ export interface PartitionState {
   /** Takes the least recently seen subject out of `keys` (constant time: see lib/oldest-first). */
   leastRecent: { evict(): string | undefined };
   pending: Map<string, Obligation>;
+  /** The ids of `pending` by deadline, earliest first (entries no longer pending are skipped when they come up). */
+  due: DueQueue;
   recent: RecentHits;
+}
+
+/** A binary min-heap of (deadline, obligation id): flush takes what is due without scanning every obligation held. */
+export interface DueQueue {
+  push(deadlineMs: number, id: string): void;
+  /** Removes and returns the earliest entry if its deadline is ≤ `ms`. */
+  popDue(ms: number): { deadlineMs: number; id: string } | undefined;
+  size(): number;
+}
+
+export function createDueQueue(): DueQueue {
+  const heap: Array<{ deadlineMs: number; id: string }> = [];
+  const less = (i: number, j: number) => heap[i]!.deadlineMs < heap[j]!.deadlineMs;
+  const swap = (i: number, j: number) => ([heap[i], heap[j]] = [heap[j]!, heap[i]!]);
+  return {
+    push(deadlineMs, id) {
+      heap.push({ deadlineMs, id });
+      for (let i = heap.length - 1; i > 0; ) {
+        const parent = (i - 1) >> 1;
+        if (!less(i, parent)) break;
+        swap(i, parent);
+        i = parent;
+      }
+    },
+    popDue(ms) {
+      const top = heap[0];
+      if (!top || top.deadlineMs > ms) return undefined;
+      const last = heap.pop()!;
+      if (heap.length > 0) {
+        heap[0] = last;
+        for (let i = 0; ; ) {
+          const l = 2 * i + 1;
+          const r = l + 1;
+          let m = i;
+          if (l < heap.length && less(l, m)) m = l;
+          if (r < heap.length && less(r, m)) m = r;
+          if (m === i) break;
+          swap(i, m);
+          i = m;
+        }
+      }
+      return top;
+    },
+    size: () => heap.length,
+  };
 }
 
 export function newPartitionState(maxKeys = Number.POSITIVE_INFINITY): PartitionState {
   const keys = new Map<string, KeyState>();
-  return { maxEventMs: 0, keys, maxKeys, evicted: 0, leastRecent: oldestFirst(keys), pending: new Map(), recent: createRecentHits(50_000) };
+  return { maxEventMs: 0, keys, maxKeys, evicted: 0, leastRecent: oldestFirst(keys), pending: new Map(), due: createDueQueue(), recent: createRecentHits(50_000) };
 }
 
 /** Inserts in event-time order; false when the key already holds this event (a duplicate or a replay overlap). */
