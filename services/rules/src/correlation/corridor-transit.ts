@@ -1,5 +1,6 @@
 import { MINUTE_MS, numParam } from '../rule-params';
 import { evidenceOfSighting, qualifyingWindow, subjectOfKey, type SightingEvaluator } from './context';
+import { sightingsBetween } from './partition-state';
 
 /**
  * The same vehicle at ≥ N distinct checkpoints of one corridor within T (event time). A late sighting is
@@ -14,7 +15,7 @@ export const corridorTransit: SightingEvaluator = (s, ks, rule, ctx) => {
     const corridor = ctx.registry.corridor(corridorId);
     if (!corridor) return [];
     const on = new Set(corridor.checkpointIds);
-    const candidates = ks.sightings.filter((x) => on.has(x.checkpointId) && Math.abs(x.ms - s.ms) <= windowMs);
+    const candidates = sightingsBetween(ks.sightings, s.ms - windowMs, s.ms + windowMs).filter((x) => on.has(x.checkpointId));
     const win = qualifyingWindow(candidates, s, windowMs, need, (x) => x.checkpointId);
     if (!win) return [];
     const first = win[0]!;

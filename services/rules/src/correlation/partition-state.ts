@@ -89,18 +89,35 @@ export function newPartitionState(maxKeys = Number.POSITIVE_INFINITY): Partition
   return { maxEventMs: 0, keys, maxKeys, evicted: 0, leastRecent: oldestFirst(keys), pending: new Map(), due: createDueQueue(), recent: createRecentHits(50_000) };
 }
 
-/** Inserts in event-time order; false when the key already holds this event (a duplicate or a replay overlap). */
-export function insertSighting(ks: KeyState, s: StoredSighting): boolean {
-  const list = ks.sightings;
-  if (list.some((x) => x.eventId === s.eventId && x.role === s.role)) return false;
+/** Index of the first sighting with time > `ms` (`orEqual`: ≥ `ms`) in a list ordered by event time. */
+function bound(list: readonly StoredSighting[], ms: number, orEqual: boolean): number {
   let lo = 0;
   let hi = list.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (list[mid]!.ms <= s.ms) lo = mid + 1;
+    if (orEqual ? list[mid]!.ms < ms : list[mid]!.ms <= ms) lo = mid + 1;
     else hi = mid;
   }
-  list.splice(lo, 0, s);
+  return lo;
+}
+
+/**
+ * The sightings with `fromMs ≤ time ≤ toMs`, in order: what `list.filter` on those times gives, found by binary
+ * search, so a rule looks at its window of a subject's history and not at all of it.
+ */
+export function sightingsBetween(list: readonly StoredSighting[], fromMs: number, toMs: number): StoredSighting[] {
+  if (!(fromMs <= toMs)) return [];
+  return list.slice(bound(list, fromMs, true), bound(list, toMs, false));
+}
+
+/** Inserts in event-time order; false when the key already holds this event (a duplicate or a replay overlap). */
+export function insertSighting(ks: KeyState, s: StoredSighting): boolean {
+  const list = ks.sightings;
+  const at = bound(list, s.ms, false);
+  // A duplicate is the same event, so at the same time: only the sightings of that instant are compared.
+  for (let i = at - 1; i >= 0 && list[i]!.ms === s.ms; i--) if (list[i]!.eventId === s.eventId && list[i]!.role === s.role) return false;
+  if (Number.isNaN(s.ms) && list.some((x) => x.eventId === s.eventId && x.role === s.role)) return false;
+  list.splice(at, 0, s);
   return true;
 }
 

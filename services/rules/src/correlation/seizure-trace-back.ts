@@ -4,7 +4,7 @@ import type { CheckpointRegistry } from '../../../../lib/checkpoints';
 import type { HitDraft } from '../hit-builder';
 import { DAY_MS, boolParam, numParam } from '../rule-params';
 import { distinctEvents, evidenceOfSighting, subjectOfKey, type CorrelationContext } from './context';
-import type { KeyState, StoredSighting } from './partition-state';
+import { sightingsBetween, type KeyState, type StoredSighting } from './partition-state';
 
 const daysMs = (rule: Rule) => numParam(rule, 'days', 30) * DAY_MS;
 
@@ -36,9 +36,9 @@ function draft(seizure: StoredSighting, prior: StoredSighting[], ks: KeyState, r
  */
 export function traceBackDrafts(s: StoredSighting, ks: KeyState, rule: Rule, ctx: CorrelationContext): HitDraft[] {
   const window = daysMs(rule);
-  const seizures = s.type === 'seizure' ? [s] : ks.sightings.filter((x) => x.type === 'seizure' && x.eventId !== s.eventId && s.ms <= x.ms && s.ms >= x.ms - window);
+  const seizures = s.type === 'seizure' ? [s] : sightingsBetween(ks.sightings, s.ms, s.ms + window).filter((x) => x.type === 'seizure' && x.eventId !== s.eventId);
   return seizures.flatMap((seizure) => {
-    const prior = distinctEvents(ks.sightings.filter((x) => x.eventId !== seizure.eventId && x.ms <= seizure.ms && x.ms >= seizure.ms - window));
+    const prior = distinctEvents(sightingsBetween(ks.sightings, seizure.ms - window, seizure.ms).filter((x) => x.eventId !== seizure.eventId));
     if (prior.length === 0) return [];
     // For a late sighting only that sighting is new evidence; the rest is already on the hit.
     return [draft(seizure, s.type === 'seizure' ? prior : prior.filter((x) => x.eventId === s.eventId), ks, rule, ctx)];
