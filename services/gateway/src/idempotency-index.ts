@@ -202,7 +202,9 @@ export function createIdempotencyIndex(deps: { kafka: Kafka; topic: string; wind
           for (const m of batch.messages) {
             const id = m.headers?.['event-id']?.toString();
             const hash = m.headers?.['body-sha256']?.toString();
-            if (id && hash) put(id, hash, Number(m.timestamp));
+            const t = Number(m.timestamp);
+            // A record without a usable timestamp (the old message format) counts from now: it must still expire.
+            if (id && hash) put(id, hash, Number.isFinite(t) ? t : Date.now());
           }
           next.set(batch.partition, (BigInt(batch.lastOffset()) + 1n).toString());
           const want = remaining.get(batch.partition);

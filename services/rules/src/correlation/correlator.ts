@@ -100,7 +100,7 @@ export function createCorrelator(deps: { registry: CheckpointRegistry; latenessM
         const id = next.id;
         const ob = state.pending.get(id);
         // Gone (judged, or dropped past retention), or set again since with another deadline (its own entry follows).
-        if (!ob || ob.deadlineMs !== next.deadlineMs) continue;
+        if (!ob || !Object.is(ob.deadlineMs, next.deadlineMs)) continue;
         state.pending.delete(id);
         const rule = rules.find((r) => r.ruleId === ob.rule.ruleId && r.enabled);
         // A subject forgotten under the memory bound is judged on its inspection alone (no test was seen).

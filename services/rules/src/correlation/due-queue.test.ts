@@ -27,4 +27,12 @@ describe('due queue (obligations by deadline)', () => {
       }),
     );
   });
+
+  it('gives a deadline that is not a number at once, without holding back the others', () => {
+    const q = createDueQueue();
+    [30, 10, Number.NaN, 20].forEach((d, i) => q.push(d, `ob-${i}`));
+    expect(q.popDue(0)?.id).toBe('ob-2');
+    expect(q.popDue(0)).toBeUndefined();
+    expect([q.popDue(25)?.deadlineMs, q.popDue(25)?.deadlineMs, q.popDue(25)]).toEqual([10, 20, undefined]);
+  });
 });

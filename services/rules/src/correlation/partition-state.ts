@@ -49,7 +49,9 @@ export interface DueQueue {
 
 export function createDueQueue(): DueQueue {
   const heap: Array<{ deadlineMs: number; id: string }> = [];
-  const less = (i: number, j: number) => heap[i]!.deadlineMs < heap[j]!.deadlineMs;
+  // A deadline that is not a number is due at once (as the scan it replaces judged it), and must not break the order.
+  const key = (d: number) => (Number.isNaN(d) ? Number.NEGATIVE_INFINITY : d);
+  const less = (i: number, j: number) => key(heap[i]!.deadlineMs) < key(heap[j]!.deadlineMs);
   const swap = (i: number, j: number) => ([heap[i], heap[j]] = [heap[j]!, heap[i]!]);
   return {
     push(deadlineMs, id) {
@@ -63,7 +65,7 @@ export function createDueQueue(): DueQueue {
     },
     popDue(ms) {
       const top = heap[0];
-      if (!top || top.deadlineMs > ms) return undefined;
+      if (!top || key(top.deadlineMs) > ms) return undefined;
       const last = heap.pop()!;
       if (heap.length > 0) {
         heap[0] = last;
@@ -113,11 +115,9 @@ export function sightingsBetween(list: readonly StoredSighting[], fromMs: number
 /** Inserts in event-time order; false when the key already holds this event (a duplicate or a replay overlap). */
 export function insertSighting(ks: KeyState, s: StoredSighting): boolean {
   const list = ks.sightings;
-  const at = bound(list, s.ms, false);
-  // A duplicate is the same event, so at the same time: only the sightings of that instant are compared.
-  for (let i = at - 1; i >= 0 && list[i]!.ms === s.ms; i--) if (list[i]!.eventId === s.eventId && list[i]!.role === s.role) return false;
-  if (Number.isNaN(s.ms) && list.some((x) => x.eventId === s.eventId && x.role === s.role)) return false;
-  list.splice(at, 0, s);
+  // The whole history, not only the same instant: an event id re-sent with a corrected time is still the same event.
+  if (list.some((x) => x.eventId === s.eventId && x.role === s.role)) return false;
+  list.splice(bound(list, s.ms, false), 0, s);
   return true;
 }
 
