@@ -29,14 +29,14 @@ export interface RulesService {
   stop(): Promise<void>;
 }
 
+/** An unchanged watchlist is snapshotted again after this long (a quarter of Kafka's default tombstone retention). */
+const SNAPSHOT_REFRESH_MS = 6 * 3_600_000;
+
 /**
  * The rules service: the whole watchlist and rule set in memory (from compacted topics), stage 1 judging
  * events into hits and verdicts, stage 2 correlating sightings by event time, retro-hunts for new
  * entries — each stage consume-transform-produce in Kafka transactions (exactly-once hits).
  */
-/** An unchanged watchlist is snapshotted again after this long (a quarter of Kafka's default tombstone retention). */
-const SNAPSHOT_REFRESH_MS = 6 * 3_600_000;
-
 export function buildRules(config: RulesConfig, deps: { logger: Logger; kafka?: Kafka; es?: Client; registry?: CheckpointRegistry }): RulesService {
   const log = deps.logger;
   const kafka = deps.kafka ?? createKafka({ brokers: config.KAFKA_BROKERS, clientId: `rules-${config.INSTANCE_ID}`, logger: log });
@@ -53,7 +53,8 @@ export function buildRules(config: RulesConfig, deps: { logger: Logger; kafka?: 
   const snapshots = holdsWatchlist && config.WATCHLIST_SNAPSHOT_DIR ? createWatchlistSnapshots({ dir: config.WATCHLIST_SNAPSHOT_DIR, topic: topics.watchlist, logger: log }) : undefined;
   const reference = createReferenceData({ kafka, topics, watchlist: holdsWatchlist ? watchlist : undefined, defaults: DEFAULT_RULES, retroGroupId: groups.retro, logger: log });
   let watchlistLoad: SnapshotOutcome & { ms?: number } = { from: 'topic', reason: snapshots ? 'not started' : 'snapshots off (WATCHLIST_SNAPSHOT_DIR empty)' };
-  const snapshot = { writes: 0, lastAt: undefined as string | undefined, lastBytes: 0, lastMs: 0, lastError: undefined as string | undefined, written: '', writtenAtMs: 0 };
+  /** `written`: the positions of the last snapshot written or restored; `writtenAtMs`: when they were the log's end. */
+  const snapshot = { writes: 0, lastBytes: 0, lastMs: 0, lastError: undefined as string | undefined, written: '', writtenAtMs: 0 };
   let snapshotTimer: NodeJS.Timeout | undefined;
   let snapshotRun: Promise<void> | undefined;
   const positionsKey = (m: Map<number, bigint>) => [...m].sort((a, b) => a[0] - b[0]).map(([p, o]) => `${p}:${o}`).join(',');
@@ -69,7 +70,7 @@ export function buildRules(config: RulesConfig, deps: { logger: Logger; kafka?: 
     const write = async (mark: WatchlistMark) => {
       const at = new Date();
       const r = await snapshots.write(watchlist, mark, at);
-      Object.assign(snapshot, { writes: snapshot.writes + 1, lastAt: new Date().toISOString(), lastBytes: r.bytes, lastMs: r.ms, lastError: undefined, written: positionsKey(mark.positions), writtenAtMs: at.getTime() });
+      Object.assign(snapshot, { writes: snapshot.writes + 1, lastBytes: r.bytes, lastMs: r.ms, lastError: undefined, written: positionsKey(mark.positions), writtenAtMs: at.getTime() });
     };
     snapshotRun = (held ? reference.holdWatchlist(write) : write(reference.watchlistMark()))
       .catch((err: unknown) => {
@@ -128,7 +129,7 @@ export function buildRules(config: RulesConfig, deps: { logger: Logger; kafka?: 
     holdsWatchlist,
     watchlistEntries: watchlist.size(),
     watchlistLoad: { ...watchlistLoad, recordsApplied: reference.watchlistRecordsApplied() },
-    watchlistSnapshot: snapshots ? { path: snapshots.path, writes: snapshot.writes, lastAt: snapshot.lastAt, lastBytes: snapshot.lastBytes, lastMs: snapshot.lastMs, lastError: snapshot.lastError } : null,
+    watchlistSnapshot: snapshots ? { path: snapshots.path, writes: snapshot.writes, lastAt: snapshot.writtenAtMs ? new Date(snapshot.writtenAtMs).toISOString() : undefined, lastBytes: snapshot.lastBytes, lastMs: snapshot.lastMs, lastError: snapshot.lastError } : null,
     rules: reference.allRules().length,
     judge: judge.stats(),
     correlate: correlate.stats(),

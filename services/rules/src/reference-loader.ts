@@ -8,8 +8,9 @@ import { parseJson } from './dead-letter';
 import type { WatchlistStore } from './watchlist-port';
 
 export interface ReferenceData {
-  /** Seeds the default rules into an empty `rules.v1`, then resolves once both compacted topics were read to the end offsets seen at start. */
   /**
+   * Seeds the default rules into an empty `rules.v1`, then resolves once both compacted topics were read to the end
+   * offsets seen at start.
    * `startAt`: resume the watchlist topic from these offsets (a restored snapshot holds everything before them);
    * `lastKeys`: the key of the record just before each, which must still be there — otherwise start rejects with a
    * `WatchlistMismatch` (the topic was made again since the snapshot) and the caller reads it from the start.
