@@ -10,8 +10,9 @@
  *
  * Correct as long as only this evicts from the front: every key the iterator has passed was deleted (or
  * deleted and set again, which moves it to the end, where the iterator meets it again in turn).
+ * `beforeDelete` sees each evicted key while it is still in the map (to account for its value).
  */
-export function oldestFirst<K>(m: Map<K, unknown> | Set<K>): { evict(): K | undefined } {
+export function oldestFirst<K>(m: Map<K, unknown> | Set<K>, beforeDelete?: (key: K) => void): { evict(): K | undefined } {
   let it: Iterator<K> | undefined;
   return {
     evict() {
@@ -23,6 +24,7 @@ export function oldestFirst<K>(m: Map<K, unknown> | Set<K>): { evict(): K | unde
         r = it.next();
       }
       if (r.done) return undefined;
+      beforeDelete?.(r.value);
       m.delete(r.value);
       return r.value;
     },

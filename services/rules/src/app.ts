@@ -98,12 +98,15 @@ export function buildRules(config: RulesConfig, deps: { logger: Logger; kafka?: 
   });
   const correlator = createCorrelator({ registry, latenessMs: config.ALLOWED_LATENESS_MINUTES * MINUTE_MS, lateHorizonMs: config.LATE_HORIZON_HOURS * 60 * MINUTE_MS });
   // The bound is per process; a partition's share is fixed when its state is made (the topic's partition count is read at start).
-  const maxSubjectsPerPartition = () => Math.max(1, Math.floor(config.RULES_CORRELATION_MAX_SUBJECTS / sightingsPartitions));
-  const correlate = createCorrelateLogic({ kafka, logger: log, topics, correlator, rules, onHits, maxSubjectsPerPartition });
+  const share = (n: number) => Math.max(1, Math.floor(n / sightingsPartitions));
+  const limitsPerPartition = () => ({ maxKeys: share(config.RULES_CORRELATION_MAX_SUBJECTS), maxSightings: share(config.RULES_CORRELATION_MAX_SIGHTINGS), maxSightingsPerKey: config.RULES_CORRELATION_MAX_SIGHTINGS_PER_SUBJECT });
+  const correlate = createCorrelateLogic({ kafka, logger: log, topics, correlator, rules, onHits, limitsPerPartition });
   const retro = createRetroLogic({ es, eventsIndex: `${config.ES_INDEX_PREFIX}events`, topics, registry, reference, rules, onHits });
   new Gauge({ name: 'rules_correlation_keys', help: 'Subjects with correlation state in memory', registers: [metrics.registry], collect() { this.set(correlate.stats().keys); } });
   new Gauge({ name: 'rules_correlation_pending', help: 'Suspicious inspections waiting for their drug test (逢嫌必检) in the correlation stage', registers: [metrics.registry], collect() { this.set(correlate.stats().pending); } });
-  new Gauge({ name: 'rules_correlation_evicted', help: 'Subjects forgotten under the correlation memory bound (RULES_CORRELATION_MAX_SUBJECTS) since start', registers: [metrics.registry], collect() { this.set(correlate.stats().evicted); } });
+  new Gauge({ name: 'rules_correlation_evicted', help: 'Subjects forgotten under the correlation memory bounds (RULES_CORRELATION_MAX_SUBJECTS, _MAX_SIGHTINGS) since start', registers: [metrics.registry], collect() { this.set(correlate.stats().evicted); } });
+  new Gauge({ name: 'rules_correlation_sightings', help: 'Sightings held in the correlation state', registers: [metrics.registry], collect() { this.set(correlate.stats().held); } });
+  new Gauge({ name: 'rules_correlation_trimmed', help: 'Oldest sightings of frequently seen subjects dropped under RULES_CORRELATION_MAX_SIGHTINGS_PER_SUBJECT since start', registers: [metrics.registry], collect() { this.set(correlate.stats().trimmed); } });
 
   const txnSeconds = new Histogram({ name: 'rules_transaction_seconds', help: 'Duration of each stage transaction (outputs + offsets + commit)', labelNames: ['stage'], buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [metrics.registry] });
   const txnRecords = new Histogram({ name: 'rules_transaction_records', help: 'Input records per stage transaction', labelNames: ['stage'], buckets: [1, 10, 50, 200, 500, 1000, 2500, 5000], registers: [metrics.registry] });

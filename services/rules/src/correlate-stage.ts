@@ -2,7 +2,7 @@ import type { Kafka, Message } from 'kafkajs';
 import type { Hit, Rule } from '../../../schemas/src';
 import type { Logger } from '../../../lib/logger';
 import type { Correlator, CorrelationOutput } from './correlation/correlator';
-import { newPartitionState, type PartitionState } from './correlation/partition-state';
+import { newPartitionState, type PartitionLimits, type PartitionState } from './correlation/partition-state';
 import { deadLetter, describeIssues, parseJson } from './dead-letter';
 import { replayPartitions } from './partition-replay';
 import { z } from 'zod';
@@ -15,8 +15,11 @@ export interface CorrelateStats {
   entries: number;
   deadLetters: number;
   keys: number;
-  /** Subjects forgotten under the memory bound (least recently seen first). */
+  /** Subjects forgotten under the memory bounds (least recently seen first). */
   evicted: number;
+  /** Sightings held, and the oldest of frequently seen subjects dropped under the per-subject bound. */
+  held: number;
+  trimmed: number;
   /** Suspicious inspections waiting for their drug test (逢嫌必检). */
   pending: number;
 }
@@ -38,8 +41,8 @@ export function createCorrelateLogic(deps: {
   correlator: Correlator;
   rules: () => readonly Rule[];
   onHits?: (hits: Hit[]) => void;
-  /** Memory bound: subjects held per partition (see `keyState`); unbounded when not given. */
-  maxSubjectsPerPartition?: () => number;
+  /** Memory bounds per partition (see `keyState`, `addSighting`); unbounded when not given. */
+  limitsPerPartition?: () => PartitionLimits;
 }): StageLogic & { stats(): CorrelateStats } {
   const log = deps.logger.child({ component: 'correlate' });
   const states = new Map<number, PartitionState & { evictedAt: number }>();
@@ -49,7 +52,7 @@ export function createCorrelateLogic(deps: {
   const warnedFull = new Set<number>();
   const stateFor = (p: number) => {
     let st = states.get(p);
-    if (!st) states.set(p, (st = { ...newPartitionState(deps.maxSubjectsPerPartition?.()), evictedAt: Date.now() }));
+    if (!st) states.set(p, (st = Object.assign(newPartitionState(deps.limitsPerPartition?.()), { evictedAt: Date.now() })));
     return st;
   };
 
@@ -84,7 +87,11 @@ export function createCorrelateLogic(deps: {
   };
 
   return {
-    stats: () => ({ ...stats, keys: [...states.values()].reduce((n, s) => n + s.keys.size, 0), evicted: [...states.values()].reduce((n, s) => n + s.evicted, 0), pending: [...states.values()].reduce((n, s) => n + s.pending.size, 0) }),
+    stats: () => {
+      const all = [...states.values()];
+      const sum = (f: (s: PartitionState) => number) => all.reduce((n, s) => n + f(s), 0);
+      return { ...stats, keys: sum((s) => s.keys.size), evicted: sum((s) => s.evicted), pending: sum((s) => s.pending.size), held: sum((s) => s.sightings), trimmed: sum((s) => s.trimmed) };
+    },
     drop: (p) => void states.delete(p),
     process(p, messages, now) {
       const st = stateFor(p);
@@ -100,7 +107,7 @@ export function createCorrelateLogic(deps: {
       deps.correlator.flush(st, rules, now, out);
       if (st.evicted > 0 && !warnedFull.has(p)) {
         warnedFull.add(p);
-        log.warn({ partition: p, subjects: st.keys.size }, 'correlation state is at its memory bound: the least recently seen subjects are forgotten from now on (trace-backs and windows see only what is held; RULES_CORRELATION_MAX_SUBJECTS)');
+        log.warn({ partition: p, subjects: st.keys.size }, 'correlation state is at its memory bound: the least recently seen subjects are forgotten from now on (trace-backs and windows see only what is held; RULES_CORRELATION_MAX_SUBJECTS, RULES_CORRELATION_MAX_SIGHTINGS)');
       }
       if (now.getTime() - st.evictedAt > EVICT_EVERY_MS) {
         deps.correlator.evict(st, rules);

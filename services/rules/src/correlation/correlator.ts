@@ -4,7 +4,7 @@ import { applyDraft, draftHitId, type HitDraft } from '../hit-builder';
 import { DAY_MS, MINUTE_MS, numParam } from '../rule-params';
 import type { Sighting } from '../sighting';
 import { corridorTransit } from './corridor-transit';
-import { intern, keyState, insertSighting, type PartitionState, type StoredSighting } from './partition-state';
+import { addSighting, dropOldest, intern, keyState, type PartitionState, type StoredSighting } from './partition-state';
 import { repeatPositive } from './repeat-positive';
 import { traceBackDrafts, traceBackEntry } from './seizure-trace-back';
 import { isMet, lateTestDrafts, obligationOf, unmetDraft } from './suspicious-without-test';
@@ -57,7 +57,7 @@ export function createCorrelator(deps: { registry: CheckpointRegistry; latenessM
       const stored: StoredSighting = { ...rest, checkpointId: intern(s.checkpointId)!, type: intern(s.type) as StoredSighting['type'], role: intern(s.role)!, subjectKind: intern(s.subjectKind) as StoredSighting['subjectKind'], ...(s.vehicleKind !== undefined ? { vehicleKind: intern(s.vehicleKind) } : {}), ms: Date.parse(s.occurredAt) };
       bump(state, stored.ms, now);
       const ks = keyState(state, s.key);
-      if (!insertSighting(ks, stored)) return;
+      if (!addSighting(state, ks, stored)) return;
       const drafts: HitDraft[] = [];
       for (const rule of rules) {
         if (!rule.enabled) continue;
@@ -118,7 +118,8 @@ export function createCorrelator(deps: { registry: CheckpointRegistry; latenessM
         let n = 0;
         while (n < ks.sightings.length && ks.sightings[n]!.ms < cutoff) n++;
         if (n === 0) continue;
-        ks.sightings.splice(0, n);
+        dropOldest(ks, n);
+        state.sightings -= n;
         if (ks.sightings.length === 0) state.keys.delete(key);
         else if (ks.reported) for (const id of ks.reported) if (!ks.sightings.some((x) => x.eventId === id)) ks.reported.delete(id);
       }

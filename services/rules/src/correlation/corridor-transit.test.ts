@@ -54,3 +54,19 @@ describe('corridor transit', () => {
     expect(correlate([pass(G5[0]!, 0), pass(G5[1]!, 60), pass('CP-530602-G85-01', 120)]).hits).toEqual([]);
   });
 });
+
+describe('correlation history past retention', () => {
+  it('drops what no window needs any more and keeps the count of held sightings true', () => {
+    const state = newPartitionState();
+    // Retention here: the 6 h window + the 24 h late horizon; the second pass is two days later.
+    correlate([pass(G5[0]!, 0), pass(G5[1]!, 30, '晋B1234C'), pass(G5[2]!, 2 * 24 * 60)], state);
+    const held = () => [...state.keys.values()].reduce((n, k) => n + k.sightings.length, 0);
+    expect(state.sightings).toBe(held());
+    const before = state.sightings;
+    correlator.evict(state, [rule]);
+    expect(state.sightings).toBe(held());
+    expect(state.sightings).toBeLessThan(before);
+    expect(state.keys.has('plate:晋B1234C')).toBe(false);
+    expect(state.keys.get('plate:晋A9K8L7')?.sightings.map((s) => s.checkpointId)).toEqual([G5[2]]);
+  });
+});

@@ -12,7 +12,15 @@ export interface KeyState {
   sightings: StoredSighting[];
   /** Suspicious inspections (eventIds) already reported as not followed by a test (made when the first is). */
   reported?: Set<string>;
+  /**
+   * How many of `sightings` carry each event id, made once the history is long (`ID_INDEX_FROM`): the duplicate
+   * check then looks up instead of reading the whole history, whose entries lie all over the heap (a subject with
+   * a few hundred sightings cost ~17 µs a sighting in cache misses, a third of the stage's CPU).
+   */
+  ids?: Map<string, number>;
 }
+
+const ID_INDEX_FROM = 16;
 
 /** A suspicious inspection waiting for its drug test (逢嫌必检). */
 export interface Obligation {
@@ -31,6 +39,12 @@ export interface PartitionState {
   /** At most this many subjects are held; past it the least recently seen is forgotten (counted in `evicted`). */
   maxKeys: number;
   evicted: number;
+  /** Sightings held over all subjects; past `maxSightings` the least recently seen subjects are forgotten too. */
+  sightings: number;
+  maxSightings: number;
+  /** At most this many sightings of one subject are held; past it its oldest go (counted in `trimmed`). */
+  maxSightingsPerKey: number;
+  trimmed: number;
   /** Takes the least recently seen subject out of `keys` (constant time: see lib/oldest-first). */
   leastRecent: { evict(): string | undefined };
   pending: Map<string, Obligation>;
@@ -86,9 +100,35 @@ export function createDueQueue(): DueQueue {
   };
 }
 
-export function newPartitionState(maxKeys = Number.POSITIVE_INFINITY): PartitionState {
+export interface PartitionLimits {
+  /** Subjects held (default: no bound). */
+  maxKeys?: number;
+  /** Sightings held over all subjects (default: no bound). */
+  maxSightings?: number;
+  /** Sightings held of one subject (default: no bound). */
+  maxSightingsPerKey?: number;
+}
+
+/** A partition's empty state. Keep the object itself (extend it with `Object.assign`, not a spread): its eviction counts into it. */
+export function newPartitionState(limits: PartitionLimits = {}): PartitionState {
   const keys = new Map<string, KeyState>();
-  return { maxEventMs: 0, keys, maxKeys, evicted: 0, leastRecent: oldestFirst(keys), pending: new Map(), due: createDueQueue(), recent: createRecentHits(50_000) };
+  const state: PartitionState = {
+    maxEventMs: 0,
+    keys,
+    maxKeys: limits.maxKeys ?? Number.POSITIVE_INFINITY,
+    evicted: 0,
+    sightings: 0,
+    maxSightings: limits.maxSightings ?? Number.POSITIVE_INFINITY,
+    maxSightingsPerKey: limits.maxSightingsPerKey ?? Number.POSITIVE_INFINITY,
+    trimmed: 0,
+    leastRecent: oldestFirst(keys, (key) => {
+      state.sightings -= keys.get(key)?.sightings.length ?? 0;
+    }),
+    pending: new Map(),
+    due: createDueQueue(),
+    recent: createRecentHits(50_000),
+  };
+  return state;
 }
 
 /** Index of the first sighting with time > `ms` (`orEqual`: ≥ `ms`) in a list ordered by event time. */
@@ -115,9 +155,45 @@ export function sightingsBetween(list: readonly StoredSighting[], fromMs: number
 /** Inserts in event-time order; false when the key already holds this event (a duplicate or a replay overlap). */
 export function insertSighting(ks: KeyState, s: StoredSighting): boolean {
   const list = ks.sightings;
+  if (!ks.ids && list.length >= ID_INDEX_FROM) {
+    ks.ids = new Map();
+    for (const x of list) ks.ids.set(x.eventId, (ks.ids.get(x.eventId) ?? 0) + 1);
+  }
   // The whole history, not only the same instant: an event id re-sent with a corrected time is still the same event.
-  if (list.some((x) => x.eventId === s.eventId && x.role === s.role)) return false;
+  if ((!ks.ids || ks.ids.has(s.eventId)) && list.some((x) => x.eventId === s.eventId && x.role === s.role)) return false;
   list.splice(bound(list, s.ms, false), 0, s);
+  ks.ids?.set(s.eventId, (ks.ids.get(s.eventId) ?? 0) + 1);
+  return true;
+}
+
+/** Removes a subject's `n` oldest sightings (the partition's count is the caller's). */
+export function dropOldest(ks: KeyState, n: number): void {
+  const gone = ks.sightings.splice(0, n);
+  if (!ks.ids) return;
+  for (const x of gone) {
+    const left = ks.ids.get(x.eventId)! - 1;
+    if (left > 0) ks.ids.set(x.eventId, left);
+    else ks.ids.delete(x.eventId);
+  }
+}
+
+/**
+ * Adds a sighting to its subject's history (`insertSighting`) within the partition's memory bounds: past
+ * `maxSightingsPerKey` the subject's oldest sightings go, past `maxSightings` the least recently seen other
+ * subjects are forgotten (as under `maxKeys`). Only the oldest history is lost: a frequent traveller's month of
+ * sightings is cut to its most recent ones, which trace-backs and windows reach first. False for a duplicate.
+ */
+export function addSighting(state: PartitionState, ks: KeyState, s: StoredSighting): boolean {
+  if (!insertSighting(ks, s)) return false;
+  state.sightings++;
+  const over = ks.sightings.length - state.maxSightingsPerKey;
+  if (over > 0) {
+    dropOldest(ks, over);
+    state.sightings -= over;
+    state.trimmed += over;
+  }
+  // `ks` was made most recently seen by keyState, so it is the last the loop would reach.
+  while (state.sightings > state.maxSightings && state.keys.size > 1 && state.leastRecent.evict() !== undefined) state.evicted++;
   return true;
 }
 

@@ -1,5 +1,6 @@
 import { raiseSeverity } from '../hit-builder';
 import { DAY_MS, numParam } from '../rule-params';
+import { sightingsBetween } from './partition-state';
 import { distinctEvents, evidenceOfSighting, qualifyingWindow, subjectOfKey, type SightingEvaluator } from './context';
 
 /** Repeat positives: a person testing positive again within the window; escalated above a single positive. */
@@ -7,7 +8,7 @@ export const repeatPositive: SightingEvaluator = (s, ks, rule) => {
   if (s.subjectKind !== 'person' || s.type !== 'drug_test' || !s.positive) return [];
   const windowMs = numParam(rule, 'repeatWindowDays', 30) * DAY_MS;
   const need = Math.max(2, numParam(rule, 'repeatMinCount', 2));
-  const positives = distinctEvents(ks.sightings.filter((x) => x.type === 'drug_test' && x.positive && x.role === 'subject' && Math.abs(x.ms - s.ms) <= windowMs));
+  const positives = distinctEvents(sightingsBetween(ks.sightings, s.ms - windowMs, s.ms + windowMs).filter((x) => x.type === 'drug_test' && x.positive && x.role === 'subject'));
   const win = qualifyingWindow(positives, s, windowMs, need, (x) => x.eventId);
   if (!win) return [];
   const first = win[0]!;

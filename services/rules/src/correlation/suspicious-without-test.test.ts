@@ -74,7 +74,7 @@ describe('逢嫌必检: suspicious inspection without a drug test', () => {
 
 describe('correlation state under its memory bound', () => {
   it('forgets the least recently seen subject first, and counts it', () => {
-    const state = newPartitionState(3);
+    const state = newPartitionState({ maxKeys: 3 });
     for (const k of ['a', 'b', 'c']) keyState(state, k);
     keyState(state, 'a'); // seen again: now the most recent
     keyState(state, 'd');
@@ -86,7 +86,7 @@ describe('correlation state under its memory bound', () => {
   });
 
   it('still reports an untested suspicious driver whose state was forgotten, and not one tested after it', () => {
-    const state = newPartitionState(4);
+    const state = newPartitionState({ maxKeys: 4 });
     const inspection = suspicious(0);
     feed(state, [inspection]);
     // Others' sightings push the driver (and the passenger) out of the bound.
@@ -96,7 +96,7 @@ describe('correlation state under its memory bound', () => {
     const { hits } = tick(state, 40);
     expect(hits).toMatchObject([{ ruleId: 'suspicious-without-test', subject: { key: driver }, evidence: [{ eventId: inspection.eventId }] }]);
 
-    const other = newPartitionState(4);
+    const other = newPartitionState({ maxKeys: 4 });
     feed(other, [suspicious(0)]);
     feed(other, Array.from({ length: 6 }, (_, i) => inspectionEvent({ occurredAt: at(1), driver: { idNumber: residentId(200 + i) }, passengers: [], vehicle: { plate: `晋C2${String(i).padStart(4, '0')}`, kind: 'car', direction: 'inbound' } })));
     feed(other, [tested(20)]);
