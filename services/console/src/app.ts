@@ -4,6 +4,7 @@ import type { Client } from '@elastic/elasticsearch';
 import websocket from '@fastify/websocket';
 import { RuleSchema, WatchlistEntrySchema, type Rule, type WatchlistEntry } from '../../../schemas/src';
 import { createHttpService } from '../../../lib/http-service';
+import { Gauge } from 'prom-client';
 import { createMetrics } from '../../../lib/metrics';
 import { createKafka } from '../../../lib/kafka';
 import { createElasticsearch } from '../../../lib/elasticsearch';
@@ -67,7 +68,9 @@ export function buildConsole(config: ConsoleConfig, deps: ConsoleDeps): ConsoleS
   const metrics = createMetrics('console');
   const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
 
-  const store = createHitStore({ kafka, topics, lookbackMs: config.HIT_LOOKBACK_DAYS * 86_400_000, logMaxFrames: config.LIVE_LOG_MAX_FRAMES, logMaxBytes: config.LIVE_LOG_MAX_MB * 2 ** 20, instanceId: config.INSTANCE_ID, logger: log });
+  const store = createHitStore({ kafka, topics, lookbackMs: config.HIT_LOOKBACK_DAYS * 86_400_000, maxHits: config.HIT_STORE_MAX_HITS, logMaxFrames: config.LIVE_LOG_MAX_FRAMES, logMaxBytes: config.LIVE_LOG_MAX_MB * 2 ** 20, instanceId: config.INSTANCE_ID, logger: log });
+  new Gauge({ name: 'console_hits_held', help: 'Hits the console holds in memory (its look-back, at most HIT_STORE_MAX_HITS)', registers: [metrics.registry], collect() { this.set(store.size()); } });
+  new Gauge({ name: 'console_hits_forgotten', help: 'Hits forgotten since start, past the look-back (expired) or under HIT_STORE_MAX_HITS (evicted)', labelNames: ['reason'], registers: [metrics.registry], collect() { const f = store.forgotten(); this.set({ reason: 'expired' }, f.expired); this.set({ reason: 'evicted' }, f.evicted); } });
   const access = createAccessSync({ kafka, topic: topics.access, accounts, tokens, producer, logger: log, name: `console-${config.INSTANCE_ID}`, demoMode: config.DEMO_MODE });
   const checkGrant = createGrantCheck((id) => access.grant(id));
   const audit = createAuditTrail({ producer, topic: topics.audit, instanceId: config.INSTANCE_ID, logger: log });

@@ -5,6 +5,7 @@ import type { Logger } from '../../../lib/logger';
 import { retry } from '../../../lib/retry';
 import { positionKey, type Positions, type TopicTag } from './cursor';
 import { createFrameLog, type FrameLog } from './frame-log';
+import { createHeldHits } from './held-hits';
 import { applyRulesRecord, applyUpdateRecord, UPDATE_HEADERS, type ApplyOutcome, type HitState, type UpdateKind } from './hit-merge';
 
 export interface HitStore {
@@ -18,6 +19,8 @@ export interface HitStore {
   workflowSeq(hitId: string): number;
   all(): IterableIterator<Hit>;
   size(): number;
+  /** Hits forgotten since start: past the look-back (`expired`) and under the count bound (`evicted`). */
+  forgotten(): { expired: number; evicted: number };
   log: FrameLog;
   /** Called after each consumed batch that added frames (subscribers then pull from the log). */
   onFrames(listener: () => void): () => void;
@@ -34,18 +37,31 @@ export interface HitStore {
 }
 
 const OWN_OUTCOMES_MAX = 10_000;
+const EXPIRE_EVERY_MS = 60_000;
 
 /**
  * The console's view of hits: `hits.v1` and `hit-updates.v1` (read committed) from now − look-back into
  * memory, folded per hit (see hit-merge), and the frame log the live feed serves. Rebuilt at every start;
  * holds no state of its own that Kafka does not.
  */
-export function createHitStore(deps: { kafka: Kafka; topics: { hits: string; hitUpdates: string }; lookbackMs: number; logMaxFrames: number; logMaxBytes?: number; instanceId: string; logger: Logger }): HitStore {
+export function createHitStore(deps: { kafka: Kafka; topics: { hits: string; hitUpdates: string }; lookbackMs: number; maxHits: number; logMaxFrames: number; logMaxBytes?: number; instanceId: string; logger: Logger }): HitStore {
   const log = deps.logger.child({ component: 'hit-store' });
-  const states = new Map<string, HitState>();
   const frameListeners = new Set<() => void>();
   const repairListeners = new Set<(hitId: string) => void>();
   const pendingRepair = new Set<string>();
+  let warnedFull = false;
+  const states = createHeldHits({
+    maxHits: deps.maxHits,
+    onForget: (hitId) => {
+      pendingRepair.delete(hitId);
+      if (!warnedFull && states.evicted > 0) {
+        warnedFull = true;
+        log.warn({ hits: states.size }, 'hit store is at its bound (HIT_STORE_MAX_HITS): the least recently recorded hits are forgotten from now on (still in Elasticsearch)');
+      }
+    },
+  });
+  let expired = 0;
+  let expireTimer: NodeJS.Timeout | undefined;
   const writerId = `${deps.instanceId}-${randomUUID().slice(0, 8)}`;
   const ownOutcomes = new Map<string, ApplyOutcome>();
   const waiters = new Map<string, (o: ApplyOutcome | 'timeout') => void>();
@@ -91,6 +107,7 @@ export function createHitStore(deps: { kafka: Kafka; topics: { hits: string; hit
       for (const s of states.values()) yield s.merged;
     },
     size: () => states.size,
+    forgotten: () => ({ expired, evicted: states.evicted }),
     onFrames(l) {
       frameListeners.add(l);
       return () => frameListeners.delete(l);
@@ -191,7 +208,7 @@ export function createHitStore(deps: { kafka: Kafka; topics: { hits: string; hit
             if (tag === 'h') {
               const r = applyRulesRecord(before, value);
               outcome = r.outcome;
-              states.set(value.hitId, r.state);
+              states.put(value.hitId, r.state, Number(m.timestamp));
               if (outcome === 'changed' && r.state.workflow) {
                 pendingRepair.add(value.hitId);
                 if (caughtUp) for (const l of repairListeners) l(value.hitId);
@@ -206,7 +223,7 @@ export function createHitStore(deps: { kafka: Kafka; topics: { hits: string; hit
               }
               const r = applyUpdateRecord(before, value, kind, seq);
               outcome = r.outcome;
-              states.set(value.hitId, r.state);
+              states.put(value.hitId, r.state, Number(m.timestamp));
               if (m.headers?.[UPDATE_HEADERS.instance]?.toString() === writerId) settleOwn(batch.partition, m.offset, outcome);
               if (value.version === r.state.merged.version) pendingRepair.delete(value.hitId);
             }
@@ -227,8 +244,14 @@ export function createHitStore(deps: { kafka: Kafka; topics: { hits: string; hit
       }
       markCaughtUp();
       await done;
+      // What a restart now would not read is forgotten by a running store too (see held-hits).
+      expireTimer = setInterval(() => {
+        expired += states.expire(Date.now() - deps.lookbackMs).length;
+      }, EXPIRE_EVERY_MS);
+      expireTimer.unref();
     },
     async stop() {
+      clearInterval(expireTimer);
       await consumer?.disconnect();
       for (const [k, w] of waiters) {
         waiters.delete(k);
