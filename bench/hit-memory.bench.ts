@@ -3,7 +3,7 @@ import { applyRulesRecord } from '../services/console/src/hit-merge';
 import { createHeldHits } from '../services/console/src/held-hits';
 
 /**
- * Heap the console's hit store holds per hit (what HIT_STORE_MAX_HITS counts), hits parsed from their JSON
+ * Heap the console's hit store holds per hit (what HIT_LOOKBACK_DAYS is sized by), hits parsed from their JSON
  * records as the store does:
  *
  *   node --expose-gc --import tsx bench/hit-memory.bench.ts [hits]
@@ -18,7 +18,7 @@ const raws = Array.from({ length: N }, (_, i) => Buffer.from(JSON.stringify(samp
 gc();
 gc();
 const before = process.memoryUsage().heapUsed;
-const held = createHeldHits({ maxHits: N });
+const held = createHeldHits();
 for (const r of raws) {
   const h = sampleHit(JSON.parse(r.toString('utf8')));
   held.put(h.hitId, applyRulesRecord(undefined, h).state, Date.now());

@@ -80,7 +80,7 @@ export function allowedActions(p: Principal): ReadonlyArray<Hit['history'][numbe
 }
 
 export function assertCanSeeHit(p: Principal, hit: Hit | undefined, hitId: string): Hit {
-  if (!hit) throw new AppError('not_found', `No hit ${hitId} among those the console holds (its look-back, HIT_LOOKBACK_DAYS; older hits are in Elasticsearch)`);
+  if (!hit) throw new AppError('not_found', `No hit ${hitId} among those the console holds (hits last recorded within HIT_LOOKBACK_DAYS; older ones are in Elasticsearch)`);
   if (!canSeeHit(p, hit)) throw new AppError('out_of_scope', `Hit ${hitId} is outside the scope of this account`);
   return hit;
 }

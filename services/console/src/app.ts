@@ -68,9 +68,9 @@ export function buildConsole(config: ConsoleConfig, deps: ConsoleDeps): ConsoleS
   const metrics = createMetrics('console');
   const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
 
-  const store = createHitStore({ kafka, topics, lookbackMs: config.HIT_LOOKBACK_DAYS * 86_400_000, maxHits: config.HIT_STORE_MAX_HITS, logMaxFrames: config.LIVE_LOG_MAX_FRAMES, logMaxBytes: config.LIVE_LOG_MAX_MB * 2 ** 20, instanceId: config.INSTANCE_ID, logger: log });
-  new Gauge({ name: 'console_hits_held', help: 'Hits the console holds in memory (its look-back, at most HIT_STORE_MAX_HITS)', registers: [metrics.registry], collect() { this.set(store.size()); } });
-  new Gauge({ name: 'console_hits_forgotten', help: 'Hits forgotten since start, past the look-back (expired) or under HIT_STORE_MAX_HITS (evicted)', labelNames: ['reason'], registers: [metrics.registry], collect() { const f = store.forgotten(); this.set({ reason: 'expired' }, f.expired); this.set({ reason: 'evicted' }, f.evicted); } });
+  const store = createHitStore({ kafka, topics, lookbackMs: config.HIT_LOOKBACK_DAYS * 86_400_000, logMaxFrames: config.LIVE_LOG_MAX_FRAMES, logMaxBytes: config.LIVE_LOG_MAX_MB * 2 ** 20, instanceId: config.INSTANCE_ID, logger: log });
+  new Gauge({ name: 'console_hits_held', help: 'Hits the console holds in memory (those last recorded within HIT_LOOKBACK_DAYS)', registers: [metrics.registry], collect() { this.set(store.size()); } });
+  new Gauge({ name: 'console_hits_expired', help: 'Hits forgotten since start because their last record fell behind HIT_LOOKBACK_DAYS', registers: [metrics.registry], collect() { this.set(store.expired()); } });
   const access = createAccessSync({ kafka, topic: topics.access, accounts, tokens, producer, logger: log, name: `console-${config.INSTANCE_ID}`, demoMode: config.DEMO_MODE });
   const checkGrant = createGrantCheck((id) => access.grant(id));
   const audit = createAuditTrail({ producer, topic: topics.audit, instanceId: config.INSTANCE_ID, logger: log });

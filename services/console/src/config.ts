@@ -12,10 +12,11 @@ export const ConsoleEnv = z.object({
   CHECKPOINTS_FILE: z.string().default('infra/demo/checkpoints.json'),
   /** Names this instance's audit chain and its workflow records; unique per running instance. */
   INSTANCE_ID: z.string().regex(/^[A-Za-z0-9._-]{1,40}$/).default('console-1'),
-  /** How far back the hit store (and so the live feed's replay) reaches at start. */
+  /**
+   * How far back the hit store (and so the live feed's replay) reaches at start; a running store forgets hits last
+   * recorded before it too. Memory ≈ 1.2 KB a hit held (bench/hit-memory.bench.ts): size it to the hit rate.
+   */
   HIT_LOOKBACK_DAYS: z.coerce.number().min(0.0001).max(365).default(30),
-  /** At most this many hits are held in memory (≈ 1.2 KB each: bench/hit-memory.bench.ts); past it the least recently recorded are forgotten. */
-  HIT_STORE_MAX_HITS: z.coerce.number().int().min(1_000).max(100_000_000).default(500_000),
   /** Frames the live feed keeps in memory for resuming; older cursors are served from Kafka. */
   LIVE_LOG_MAX_FRAMES: z.coerce.number().int().min(1).default(200_000),
   /** …and about this many MiB of their records at most (a hit updated often is a large frame per version; parsed, a record takes a few times its size). */

@@ -1,13 +1,16 @@
-import { oldestFirst } from '../../../lib/oldest-first';
 import type { HitState } from './hit-merge';
 
 /**
- * The hits the console holds in memory, least recently recorded first, within the look-back and a count bound.
+ * The hits the console holds in memory, least recently recorded first, within the look-back.
  *
  * Why: the store reads the look-back (30 days by default) at start, and a console that ran for a month used to
- * keep every hit folded since, forever: its memory grew with uptime without a bound.
- * Now a hit whose last record is older than the look-back is forgotten, as a restart would not read it either,
- * and past `maxHits` the least recently recorded go first. A forgotten hit is still in Elasticsearch (search).
+ * keep every hit folded since, forever: its memory grew with uptime without a bound. Now a hit whose last record
+ * is older than the look-back is forgotten, as a restart would not read it either (so a running instance and a
+ * restarted one agree). A forgotten hit is still in Elasticsearch.
+ *
+ * Deliberately no count bound: a hit forgotten while it can still be updated (a late drug test up to 24 h, a
+ * trace-back up to 30 days) would come back from its next rules record as new, its workflow lost, and the
+ * instances would disagree on its workflow sequence. Memory is sized by the look-back (docs/CAPACITY.md).
  */
 export interface HeldHits {
   get(hitId: string): HitState | undefined;
@@ -20,8 +23,6 @@ export interface HeldHits {
    * (records of different partitions arrive slightly out of time order: such a hit goes at a later call).
    */
   expire(cutoffMs: number): string[];
-  /** Hits forgotten under the count bound since start (the look-back's are not counted: they are due). */
-  readonly evicted: number;
 }
 
 interface Held {
@@ -29,22 +30,14 @@ interface Held {
   atMs: number;
 }
 
-export function createHeldHits(opts: { maxHits: number; onForget?: (hitId: string) => void }): HeldHits {
+export function createHeldHits(opts: { onForget?: (hitId: string) => void } = {}): HeldHits {
   const map = new Map<string, Held>();
-  const leastRecent = oldestFirst(map);
-  let evicted = 0;
   return {
     get: (id) => map.get(id)?.state,
     put(id, state, atMs) {
       // Deleting first moves it to the end: the map stays in the order hits were last recorded.
       map.delete(id);
       map.set(id, { state, atMs });
-      while (map.size > opts.maxHits) {
-        const gone = leastRecent.evict();
-        if (gone === undefined) break;
-        evicted++;
-        opts.onForget?.(gone);
-      }
     },
     *values() {
       for (const h of map.values()) yield h.state;
@@ -54,7 +47,6 @@ export function createHeldHits(opts: { maxHits: number; onForget?: (hitId: strin
     },
     expire(cutoffMs) {
       const gone: string[] = [];
-      // A fresh iterator from the front (called once a minute, not per record: see lib/oldest-first on why).
       for (const [id, h] of map) {
         if (h.atMs >= cutoffMs) break;
         gone.push(id);
@@ -64,9 +56,6 @@ export function createHeldHits(opts: { maxHits: number; onForget?: (hitId: strin
         opts.onForget?.(id);
       }
       return gone;
-    },
-    get evicted() {
-      return evicted;
     },
   };
 }

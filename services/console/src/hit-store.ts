@@ -19,8 +19,8 @@ export interface HitStore {
   workflowSeq(hitId: string): number;
   all(): IterableIterator<Hit>;
   size(): number;
-  /** Hits forgotten since start: past the look-back (`expired`) and under the count bound (`evicted`). */
-  forgotten(): { expired: number; evicted: number };
+  /** Hits forgotten since start because their last record fell behind the look-back. */
+  expired(): number;
   log: FrameLog;
   /** Called after each consumed batch that added frames (subscribers then pull from the log). */
   onFrames(listener: () => void): () => void;
@@ -38,28 +38,23 @@ export interface HitStore {
 
 const OWN_OUTCOMES_MAX = 10_000;
 const EXPIRE_EVERY_MS = 60_000;
+/** A record's Kafka time; one without a usable time counts from now (it is then forgotten last, not first). */
+const recordMs = (ts: string) => {
+  const t = Number(ts);
+  return Number.isFinite(t) && t > 0 ? t : Date.now();
+};
 
 /**
  * The console's view of hits: `hits.v1` and `hit-updates.v1` (read committed) from now − look-back into
  * memory, folded per hit (see hit-merge), and the frame log the live feed serves. Rebuilt at every start;
  * holds no state of its own that Kafka does not.
  */
-export function createHitStore(deps: { kafka: Kafka; topics: { hits: string; hitUpdates: string }; lookbackMs: number; maxHits: number; logMaxFrames: number; logMaxBytes?: number; instanceId: string; logger: Logger }): HitStore {
+export function createHitStore(deps: { kafka: Kafka; topics: { hits: string; hitUpdates: string }; lookbackMs: number; logMaxFrames: number; logMaxBytes?: number; instanceId: string; logger: Logger }): HitStore {
   const log = deps.logger.child({ component: 'hit-store' });
   const frameListeners = new Set<() => void>();
   const repairListeners = new Set<(hitId: string) => void>();
   const pendingRepair = new Set<string>();
-  let warnedFull = false;
-  const states = createHeldHits({
-    maxHits: deps.maxHits,
-    onForget: (hitId) => {
-      pendingRepair.delete(hitId);
-      if (!warnedFull && states.evicted > 0) {
-        warnedFull = true;
-        log.warn({ hits: states.size }, 'hit store is at its bound (HIT_STORE_MAX_HITS): the least recently recorded hits are forgotten from now on (still in Elasticsearch)');
-      }
-    },
-  });
+  const states = createHeldHits({ onForget: (hitId) => pendingRepair.delete(hitId) });
   let expired = 0;
   let expireTimer: NodeJS.Timeout | undefined;
   const writerId = `${deps.instanceId}-${randomUUID().slice(0, 8)}`;
@@ -107,7 +102,7 @@ export function createHitStore(deps: { kafka: Kafka; topics: { hits: string; hit
       for (const s of states.values()) yield s.merged;
     },
     size: () => states.size,
-    forgotten: () => ({ expired, evicted: states.evicted }),
+    expired: () => expired,
     onFrames(l) {
       frameListeners.add(l);
       return () => frameListeners.delete(l);
@@ -208,7 +203,7 @@ export function createHitStore(deps: { kafka: Kafka; topics: { hits: string; hit
             if (tag === 'h') {
               const r = applyRulesRecord(before, value);
               outcome = r.outcome;
-              states.put(value.hitId, r.state, Number(m.timestamp));
+              states.put(value.hitId, r.state, recordMs(m.timestamp));
               if (outcome === 'changed' && r.state.workflow) {
                 pendingRepair.add(value.hitId);
                 if (caughtUp) for (const l of repairListeners) l(value.hitId);
@@ -223,7 +218,7 @@ export function createHitStore(deps: { kafka: Kafka; topics: { hits: string; hit
               }
               const r = applyUpdateRecord(before, value, kind, seq);
               outcome = r.outcome;
-              states.put(value.hitId, r.state, Number(m.timestamp));
+              states.put(value.hitId, r.state, recordMs(m.timestamp));
               if (m.headers?.[UPDATE_HEADERS.instance]?.toString() === writerId) settleOwn(batch.partition, m.offset, outcome);
               if (value.version === r.state.merged.version) pendingRepair.delete(value.hitId);
             }

@@ -99,7 +99,11 @@ export function buildRules(config: RulesConfig, deps: { logger: Logger; kafka?: 
   const correlator = createCorrelator({ registry, latenessMs: config.ALLOWED_LATENESS_MINUTES * MINUTE_MS, lateHorizonMs: config.LATE_HORIZON_HOURS * 60 * MINUTE_MS });
   // The bound is per process; a partition's share is fixed when its state is made (the topic's partition count is read at start).
   const share = (n: number) => Math.max(1, Math.floor(n / sightingsPartitions));
-  const limitsPerPartition = () => ({ maxKeys: share(config.RULES_CORRELATION_MAX_SUBJECTS), maxSightings: share(config.RULES_CORRELATION_MAX_SIGHTINGS), maxSightingsPerKey: config.RULES_CORRELATION_MAX_SIGHTINGS_PER_SUBJECT });
+  // One subject never holds more than its partition's share (else a busy subject would push out all the others).
+  const limitsPerPartition = () => {
+    const maxSightings = share(config.RULES_CORRELATION_MAX_SIGHTINGS);
+    return { maxKeys: share(config.RULES_CORRELATION_MAX_SUBJECTS), maxSightings, maxSightingsPerKey: Math.min(config.RULES_CORRELATION_MAX_SIGHTINGS_PER_SUBJECT, maxSightings) };
+  };
   const correlate = createCorrelateLogic({ kafka, logger: log, topics, correlator, rules, onHits, limitsPerPartition });
   const retro = createRetroLogic({ es, eventsIndex: `${config.ES_INDEX_PREFIX}events`, topics, registry, reference, rules, onHits });
   new Gauge({ name: 'rules_correlation_keys', help: 'Subjects with correlation state in memory', registers: [metrics.registry], collect() { this.set(correlate.stats().keys); } });

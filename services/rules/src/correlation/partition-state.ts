@@ -181,20 +181,24 @@ export function dropOldest(ks: KeyState, n: number): void {
  * Adds a sighting to its subject's history (`insertSighting`) within the partition's memory bounds: past
  * `maxSightingsPerKey` the subject's oldest sightings go, past `maxSightings` the least recently seen other
  * subjects are forgotten (as under `maxKeys`). Only the oldest history is lost: a frequent traveller's month of
- * sightings is cut to its most recent ones, which trace-backs and windows reach first. False for a duplicate.
+ * sightings is cut to its most recent ones, which trace-backs and windows reach first. False for a duplicate,
+ * and for a late sighting older than all a full history keeps (it is trimmed at once: no rule may see it).
  */
 export function addSighting(state: PartitionState, ks: KeyState, s: StoredSighting): boolean {
   if (!insertSighting(ks, s)) return false;
   state.sightings++;
   const over = ks.sightings.length - state.maxSightingsPerKey;
+  let kept = true;
   if (over > 0) {
+    // Only when trimming (at most maxSightingsPerKey + 1 entries): is the new one among those that go?
+    kept = ks.sightings.indexOf(s) >= over;
     dropOldest(ks, over);
     state.sightings -= over;
     state.trimmed += over;
   }
   // `ks` was made most recently seen by keyState, so it is the last the loop would reach.
   while (state.sightings > state.maxSightings && state.keys.size > 1 && state.leastRecent.evict() !== undefined) state.evicted++;
-  return true;
+  return kept;
 }
 
 /**
