@@ -47,12 +47,11 @@ export function createHeldHits(opts: { onForget?: (hitId: string) => void } = {}
     },
     expire(cutoffMs) {
       const gone: string[] = [];
+      // Deleting the entry just visited is safe while iterating a Map.
       for (const [id, h] of map) {
         if (h.atMs >= cutoffMs) break;
-        gone.push(id);
-      }
-      for (const id of gone) {
         map.delete(id);
+        gone.push(id);
         opts.onForget?.(id);
       }
       return gone;

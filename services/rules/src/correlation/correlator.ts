@@ -118,8 +118,7 @@ export function createCorrelator(deps: { registry: CheckpointRegistry; latenessM
         let n = 0;
         while (n < ks.sightings.length && ks.sightings[n]!.ms < cutoff) n++;
         if (n === 0) continue;
-        dropOldest(ks, n);
-        state.sightings -= n;
+        dropOldest(state, ks, n);
         if (ks.sightings.length === 0) state.keys.delete(key);
         else if (ks.reported) for (const id of ks.reported) if (!ks.sightings.some((x) => x.eventId === id)) ks.reported.delete(id);
       }

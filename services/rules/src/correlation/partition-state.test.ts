@@ -32,11 +32,12 @@ describe('partition state: a subject history', () => {
     const steps = fc.array(fc.oneof(fc.record({ id: fc.integer({ min: 0, max: 60 }), role: fc.constantFrom('driver', 'passenger') }), fc.integer({ min: 1, max: 20 })), { maxLength: 300 });
     fc.assert(
       fc.property(steps, (xs) => {
+        const state = newPartitionState();
         const ks: KeyState = { key: 'k', sightings: [] };
         for (const x of xs) {
           if (typeof x === 'number') {
             const before = ks.sightings.slice(x);
-            dropOldest(ks, x);
+            dropOldest(state, ks, x);
             expect(ks.sightings).toEqual(before);
             continue;
           }

@@ -156,25 +156,27 @@ export function sightingsBetween(list: readonly StoredSighting[], fromMs: number
 export function insertSighting(ks: KeyState, s: StoredSighting): boolean {
   const list = ks.sightings;
   if (!ks.ids && list.length >= ID_INDEX_FROM) {
-    ks.ids = new Map();
-    for (const x of list) ks.ids.set(x.eventId, (ks.ids.get(x.eventId) ?? 0) + 1);
+    const ids = (ks.ids = new Map());
+    for (const x of list) countId(ids, x.eventId, 1);
   }
   // The whole history, not only the same instant: an event id re-sent with a corrected time is still the same event.
   if ((!ks.ids || ks.ids.has(s.eventId)) && list.some((x) => x.eventId === s.eventId && x.role === s.role)) return false;
   list.splice(bound(list, s.ms, false), 0, s);
-  ks.ids?.set(s.eventId, (ks.ids.get(s.eventId) ?? 0) + 1);
+  if (ks.ids) countId(ks.ids, s.eventId, 1);
   return true;
 }
 
-/** Removes a subject's `n` oldest sightings (the partition's count is the caller's). */
-export function dropOldest(ks: KeyState, n: number): void {
+function countId(ids: Map<string, number>, id: string, by: 1 | -1): void {
+  const n = (ids.get(id) ?? 0) + by;
+  if (n > 0) ids.set(id, n);
+  else ids.delete(id);
+}
+
+/** Removes a subject's `n` oldest sightings, and counts them out of the partition's total. */
+export function dropOldest(state: PartitionState, ks: KeyState, n: number): void {
   const gone = ks.sightings.splice(0, n);
-  if (!ks.ids) return;
-  for (const x of gone) {
-    const left = ks.ids.get(x.eventId)! - 1;
-    if (left > 0) ks.ids.set(x.eventId, left);
-    else ks.ids.delete(x.eventId);
-  }
+  state.sightings -= gone.length;
+  if (ks.ids) for (const x of gone) countId(ks.ids, x.eventId, -1);
 }
 
 /**
@@ -192,8 +194,7 @@ export function addSighting(state: PartitionState, ks: KeyState, s: StoredSighti
   if (over > 0) {
     // Only when trimming (at most maxSightingsPerKey + 1 entries): is the new one among those that go?
     kept = ks.sightings.indexOf(s) >= over;
-    dropOldest(ks, over);
-    state.sightings -= over;
+    dropOldest(state, ks, over);
     state.trimmed += over;
   }
   // `ks` was made most recently seen by keyState, so it is the last the loop would reach.
