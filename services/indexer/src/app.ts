@@ -76,6 +76,7 @@ export function buildIndexer(config: IndexerConfig, deps: { logger: Logger; kafk
     registry,
     writer,
     concurrency: config.INDEXER_CONCURRENCY,
+    fetch: { minBytes: config.INDEXER_FETCH_MIN_BYTES, maxWaitMs: config.INDEXER_FETCH_MAX_WAIT_MS },
     metrics: im,
     logger: log,
   });

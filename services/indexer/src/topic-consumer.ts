@@ -58,6 +58,8 @@ export function createTopicConsumer(deps: {
   registry: CheckpointRegistry;
   writer: BulkWriter;
   concurrency: number;
+  /** Broker-side batching of fetches (see INDEXER_FETCH_MIN_BYTES). */
+  fetch?: { minBytes: number; maxWaitMs: number };
   metrics: IndexerMetrics;
   logger: Logger;
 }): TopicConsumer {
@@ -114,7 +116,8 @@ export function createTopicConsumer(deps: {
         readUncommitted: false,
         sessionTimeout: 30_000,
         heartbeatInterval: HEARTBEAT_EVERY_MS,
-        maxWaitTimeInMs: 100,
+        minBytes: deps.fetch?.minBytes ?? 1,
+        maxWaitTimeInMs: deps.fetch?.maxWaitMs ?? 100,
         maxBytesPerPartition: 2 * 1024 * 1024,
         maxBytes: 32 * 1024 * 1024,
       });

@@ -125,7 +125,7 @@ export function buildRules(config: RulesConfig, deps: { logger: Logger; kafka?: 
   const common = { kafka, logger: log, chunkSize: config.CHUNK_SIZE, transactionTimeoutMs: config.TRANSACTION_TIMEOUT_MS };
   const stages: Record<'judge' | 'correlate' | 'retro', TransactionalStage> = {
     judge: createTransactionalStage({ ...common, topic: topics.events, groupId: groups.judge, transactionalId: txnId('judge'), logic: judge, maxWaitMs: 20, observe: observe('judge') }),
-    correlate: createTransactionalStage({ ...common, topic: topics.sightings, groupId: groups.correlate, transactionalId: txnId('correlate'), logic: correlate, observe: observe('correlate') }),
+    correlate: createTransactionalStage({ ...common, topic: topics.sightings, groupId: groups.correlate, transactionalId: txnId('correlate'), logic: correlate, minBytes: config.RULES_CORRELATE_FETCH_MIN_BYTES, maxWaitMs: config.RULES_CORRELATE_FETCH_MAX_WAIT_MS, observe: observe('correlate') }),
     retro: createTransactionalStage({ ...common, topic: topics.watchlist, groupId: groups.retro, transactionalId: txnId('retro'), logic: retro, fromBeginning: false, observe: observe('retro') }),
   };
   const running = config.RULES_STAGES.map((s) => stages[s]);

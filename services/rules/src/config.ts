@@ -44,6 +44,15 @@ export const RulesEnv = z.object({
   WATCHLIST_SNAPSHOT_MINUTES: z.coerce.number().min(0.01).max(24 * 60).default(30),
   /** Smaller watchlists are not snapshotted: they load from the topic in seconds. */
   WATCHLIST_SNAPSHOT_MIN_ENTRIES: z.coerce.number().int().min(0).default(100_000),
+  /**
+   * The correlation stage's fetches wait at the broker for this many bytes of sightings, or
+   * RULES_CORRELATE_FETCH_MAX_WAIT_MS: at live rates one transaction per ~0.1 s instead of one per judge
+   * transaction (most correlation transactions carry offsets only, yet each costs the broker several writes and
+   * wakes every reader). Corridor, co-traveller and trace-back hits wait at most that much longer; the judge
+   * stage's watchlist hits and verdicts are not batched.
+   */
+  RULES_CORRELATE_FETCH_MIN_BYTES: z.coerce.number().int().min(1).max(16 * 1024 * 1024).default(64 * 1024),
+  RULES_CORRELATE_FETCH_MAX_WAIT_MS: z.coerce.number().int().min(10).max(5_000).default(100),
   TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(900_000).default(15_000),
 });
 export type RulesConfig = z.infer<typeof RulesEnv>;
