@@ -38,7 +38,7 @@ export function writeReport(r: R, dir: string, base: string): string {
   const c: R = r.ceilings ?? {};
   const e: R = r.endToEnd ?? {};
   const a: R = r.timeToAlert ?? {};
-  const slowestBatchStage = Math.min(...[c.kafkaProduceEventsPerSec, c.esBulkDocsPerSec].filter((x) => n(x) !== undefined));
+  const slowestBatchStage = Math.min(...[c.kafkaProduceEventsPerSec, c.esBulkDocsPerSec, c.rulesJudgeEventsPerSec].filter((x) => n(x) !== undefined));
   const wlRss = n(r.watchlist?.rssMiB) ?? find(r.watchlist, /rss/i);
   const wlLoad = n(r.watchlist?.loadSeconds) ?? find(r.watchlist, /loadSeconds/i);
 
@@ -70,6 +70,7 @@ export function writeReport(r: R, dir: string, base: string): string {
     if (n(c.kafkaConsumeEventsPerSec)) bars.push({ label: 'ceiling: kafkajs consume', value: c.kafkaConsumeEventsPerSec });
     if (n(c.esBulkDocsPerSec)) bars.push({ label: 'ceiling: Elasticsearch bulk', value: c.esBulkDocsPerSec });
     if (n(c.fastifyNoopRequestsPerSec)) bars.push({ label: 'ceiling: no-op fastify', value: c.fastifyNoopRequestsPerSec });
+    if (n(c.rulesJudgeEventsPerSec)) bars.push({ label: 'ceiling: rules judge stage alone', value: c.rulesJudgeEventsPerSec });
     if (n(e.batchAcceptedPerSec)) bars.push({ label: 'batch: accepted', value: e.batchAcceptedPerSec });
     if (n(e.batchEventsPerSec)) bars.push({ label: 'batch: judged + indexed', value: e.batchEventsPerSec, target: TARGETS.batch });
     if (n(e.singleAcceptedPerSec)) bars.push({ label: 'single: accepted', value: e.singleAcceptedPerSec });

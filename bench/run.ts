@@ -89,10 +89,12 @@ async function main(): Promise<void> {
   const header = (s: string) => say(`\n[${++step}/${total}] ${s} · ${elapsed()} elapsed`);
 
   if (only.has('ceilings')) {
-    header('ceilings: raw kafkajs produce/consume, raw Elasticsearch bulk, no-op fastify, one Kafka transaction');
+    header('ceilings: raw kafkajs produce/consume, raw Elasticsearch bulk, no-op fastify, one Kafka transaction, the rules judge stage alone');
     const c = await subBench('ceilings', 'bench/ceilings.bench.ts', quick ? ['--quick'] : []);
-    result.ceilings = c?.ceilings;
-    result.ceilingsDetail = { transactions: c?.transactions };
+    // The rules judge stage alone draining a backlog: the ceiling of the service's own hottest stage.
+    const drain = await subBench('judge-drain', 'bench/judge-drain.bench.ts', ['--events', quick ? '20000' : '100000', '--runs', quick ? '1' : '2']);
+    result.ceilings = { ...(c?.ceilings as Record<string, unknown> | undefined), ...(drain ? { rulesJudgeEventsPerSec: drain.eventsPerSec } : {}) };
+    result.ceilingsDetail = { transactions: c?.transactions, judgeDrain: drain?.runs };
   }
 
   if (only.has('e2e')) {

@@ -237,7 +237,13 @@ export function createTransactionalStage(deps: {
           const p = batch.partition;
           if (!position.has(p)) needRebuild.add(p);
           if (needRebuild.has(p)) await prepareOnce(heartbeat);
-          for (let i = 0; i < batch.messages.length; i += deps.chunkSize) {
+          // Records below the position are in a committed transaction already: after a commit whose answer was lost
+          // (a broker gone mid-EndTxn) kafkajs fetches again from the last offset it was told of, before that commit.
+          const from = position.get(p) ?? 0n;
+          let first = 0;
+          while (first < batch.messages.length && BigInt(batch.messages[first]!.offset) < from) first++;
+          if (first > 0) resolveOffset(batch.messages[first - 1]!.offset);
+          for (let i = first; i < batch.messages.length; i += deps.chunkSize) {
             if (!isRunning() || isStale() || fenced) return;
             const chunk = batch.messages.slice(i, i + deps.chunkSize);
             const last = chunk[chunk.length - 1]!.offset;
@@ -255,6 +261,10 @@ export function createTransactionalStage(deps: {
                 return;
               }
               log.warn({ err, partition: p }, 'transaction aborted; the chunk will be consumed again');
+              // kafkajs stops a consumer for good on an error it deems non-retriable (a record over the broker's
+              // limit, say): the stage would sit idle while /readyz says ready. The chunk is consumed again instead,
+              // after kafkajs' backoff, and the group's lag shows it if it keeps failing.
+              if ((err as { retriable?: boolean } | undefined)?.retriable === false) throw new Error(`transaction failed (${(err as Error).message}); the chunk is consumed again`, { cause: err });
               throw err;
             }
             position.set(p, BigInt(last) + 1n);
