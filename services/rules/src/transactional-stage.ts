@@ -22,7 +22,7 @@ export interface StageLogic {
 export interface TransactionalStage {
   start(): Promise<void>;
   stop(): Promise<void>;
-  /** False once the producer was fenced (another process took this transactional id). */
+  /** False once the producer was fenced (another process took this transactional id) or the consumer stopped for good. */
   healthy(): boolean;
 }
 
@@ -77,6 +77,8 @@ export function createTransactionalStage(deps: {
   let turn = 0;
   let admin: Admin | undefined;
   let fenced = false;
+  /** The consumer stopped for good (kafkajs does not restart it after an error it deems non-retriable). */
+  let crashed = false;
   /** Next offset per partition whose state this instance holds, as of its last committed transaction. */
   const position = new Map<number, bigint>();
   let assigned = new Set<number>();
@@ -203,7 +205,7 @@ export function createTransactionalStage(deps: {
     });
 
   return {
-    healthy: () => !fenced,
+    healthy: () => !fenced && !crashed,
     async start() {
       admin = deps.kafka.admin();
       await admin.connect();
@@ -220,6 +222,14 @@ export function createTransactionalStage(deps: {
       );
       await Promise.all(producers.map((p) => p.connect()));
       consumer = deps.kafka.consumer({ groupId: deps.groupId, readUncommitted: false, maxWaitTimeInMs: deps.maxWaitMs ?? 100, minBytes: deps.minBytes ?? 1, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
+      // An error kafkajs deems non-retriable (OUT_OF_ORDER_SEQUENCE_NUMBER from a transactional producer after a broker
+      // crash, a record over the broker's limit) stops the consumer for good: the partitions go to the group's other
+      // instances, and this one must say it is not ready (restart it) instead of sitting idle behind a green /readyz.
+      consumer.on(consumer.events.CRASH, ({ payload }) => {
+        if (payload.restart) return;
+        crashed = true;
+        log.error({ err: payload.error }, 'consumer stopped for good: this stage no longer consumes; /readyz fails until the process is restarted');
+      });
       consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
         assigned = new Set(payload.memberAssignment[deps.topic] ?? []);
         for (const p of [...position.keys()]) if (!assigned.has(p)) forget(p);
@@ -237,13 +247,7 @@ export function createTransactionalStage(deps: {
           const p = batch.partition;
           if (!position.has(p)) needRebuild.add(p);
           if (needRebuild.has(p)) await prepareOnce(heartbeat);
-          // Records below the position are in a committed transaction already: after a commit whose answer was lost
-          // (a broker gone mid-EndTxn) kafkajs fetches again from the last offset it was told of, before that commit.
-          const from = position.get(p) ?? 0n;
-          let first = 0;
-          while (first < batch.messages.length && BigInt(batch.messages[first]!.offset) < from) first++;
-          if (first > 0) resolveOffset(batch.messages[first - 1]!.offset);
-          for (let i = first; i < batch.messages.length; i += deps.chunkSize) {
+          for (let i = 0; i < batch.messages.length; i += deps.chunkSize) {
             if (!isRunning() || isStale() || fenced) return;
             const chunk = batch.messages.slice(i, i + deps.chunkSize);
             const last = chunk[chunk.length - 1]!.offset;
@@ -261,10 +265,6 @@ export function createTransactionalStage(deps: {
                 return;
               }
               log.warn({ err, partition: p }, 'transaction aborted; the chunk will be consumed again');
-              // kafkajs stops a consumer for good on an error it deems non-retriable (a record over the broker's
-              // limit, say): the stage would sit idle while /readyz says ready. The chunk is consumed again instead,
-              // after kafkajs' backoff, and the group's lag shows it if it keeps failing.
-              if ((err as { retriable?: boolean } | undefined)?.retriable === false) throw new Error(`transaction failed (${(err as Error).message}); the chunk is consumed again`, { cause: err });
               throw err;
             }
             position.set(p, BigInt(last) + 1n);
