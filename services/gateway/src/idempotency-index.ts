@@ -42,7 +42,7 @@ const TAIL_MIN_BYTES = 32 * 1024;
 /**
  * Which event ids are already in the log, and with which body. Kafka is the source: every gateway
  * instance tails the events topic (all partitions, no shared group) from `now − window`, so the
- * knowledge survives restarts and is shared by all instances, lagging the log by milliseconds. The
+ * knowledge survives restarts and is shared by all instances, lagging the log by at most ~100 ms. The
  * window bounds memory (≈ 150 bytes of heap an id: the id, its body hash and a Map slot), and so does `maxEvents`: a week at 500 events/s is 300 million
  * ids, far more than a gateway's heap (the soak saw the index grow by ~500 MB an hour), so past `maxEvents` the
  * oldest ids are forgotten first. A resubmission older than what is held is accepted again and de-duplicated
