@@ -8,8 +8,8 @@ import { collect } from './rules-harness';
 /**
  * A transaction that fails with an error kafkajs deems non-retriable (here a record over the broker's limit; after a
  * broker crash, OUT_OF_ORDER_SEQUENCE_NUMBER) stops the stage's consumer for good. Nothing of the failed chunk or
- * after it may be committed, and the stage must say it is no longer healthy (the rules service's /readyz), so the
- * instance is restarted instead of sitting idle.
+ * after it may be committed, and the stage must say it is no longer healthy (the rules service's /readyz) instead of
+ * sitting idle behind a green one; nothing restarts the process by itself.
  */
 describe('transactional stage, a failed transaction', () => {
   let ns: Namespace;
