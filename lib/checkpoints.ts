@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { safeParse } from '../schemas/src';
 
 const Name = z.object({ zh: z.string().max(100), en: z.string().max(200) });
 export const CheckpointRef = z.object({
@@ -39,7 +40,7 @@ export function createCheckpointRegistry(data: { checkpoints: CheckpointRef[]; c
 }
 
 export function loadCheckpointRegistry(path: string): CheckpointRegistry {
-  const parsed = ReferenceFile.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+  const parsed = safeParse(ReferenceFile, JSON.parse(readFileSync(path, 'utf8')));
   if (!parsed.success) throw new Error(`checkpoints file ${path} is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   return createCheckpointRegistry(parsed.data);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { safeParse } from '../schemas/src';
 
 /** Raised when the environment does not describe a runnable service; the message lists every problem. */
 export class ConfigError extends Error {
@@ -16,7 +17,7 @@ export class ConfigError extends Error {
  * overrides instead of branching on NODE_ENV.
  */
 export function loadConfig<S extends z.ZodType>(schema: S, env: Record<string, string | undefined>): z.infer<S> {
-  const parsed = schema.safeParse(env);
+  const parsed = safeParse(schema, env);
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
   throw new ConfigError(`invalid configuration:\n  ${issues.join('\n  ')}`, issues);

@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { AppError, ERROR_CATALOGUE, toProblem, type FieldError } from './errors';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
+import { safeParse } from '../schemas/src';
 
 export interface HttpServiceOptions {
   logger: Logger;
@@ -131,7 +132,7 @@ export function fieldErrors(error: z.ZodError): FieldError[] {
 
 /** Validates untrusted input; throws a 400 `validation_failed` listing every bad field. */
 export function parseWith<S extends z.ZodType>(schema: S, input: unknown, what = 'request'): z.infer<S> {
-  const parsed = schema.safeParse(input);
+  const parsed = safeParse(schema, input);
   if (parsed.success) return parsed.data;
   throw new AppError('validation_failed', `The ${what} has ${parsed.error.issues.length} invalid field(s)`, {
     errors: fieldErrors(parsed.error),

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka, Producer } from 'kafkajs';
-import { AccessRecordSchema, accessKey, type AccessRecord, type AccountRecord, type GrantRecord } from '../../schemas/src';
+import { AccessRecordSchema, accessKey, type AccessRecord, type AccountRecord, type GrantRecord, safeParse } from '../../schemas/src';
 import type { Logger } from '../logger';
 import { retry } from '../retry';
 import type { Account, AccountStore } from './accounts';
@@ -96,7 +96,7 @@ export function createAccessSync(deps: { kafka: Kafka; topic: string; accounts: 
             if (!m.value) continue;
             let parsed;
             try {
-              parsed = AccessRecordSchema.safeParse(JSON.parse(m.value.toString('utf8')));
+              parsed = safeParse(AccessRecordSchema, JSON.parse(m.value.toString('utf8')));
             } catch {
               parsed = undefined;
             }

@@ -3,6 +3,7 @@ import { writeFile, rename } from 'node:fs/promises';
 import { z } from 'zod';
 import { ROLES } from './tokens';
 import { generatePassword, hashPassword, verifyPassword } from './passwords';
+import { safeParse } from '../../schemas/src';
 
 export const Account = z.object({
   username: z.string().regex(/^[a-z0-9._-]{2,40}$/),
@@ -50,7 +51,7 @@ export function createAccountStore(accounts: Account[]): AccountStore {
  */
 export function loadAccountsFile(path: string, opts: { demoMode?: boolean } = {}): Account[] {
   if (!existsSync(path)) return [];
-  const parsed = AccountsFile.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+  const parsed = safeParse(AccountsFile, JSON.parse(readFileSync(path, 'utf8')));
   if (!parsed.success) throw new Error(`accounts file ${path} is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   return parsed.data.accounts.filter((a) => opts.demoMode === true || a.demo !== true);
 }

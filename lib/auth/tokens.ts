@@ -2,6 +2,7 @@ import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { AppError } from '../errors';
 import { createRevocationList, type RevocationList } from './revocations';
+import { safeParse } from '../../schemas/src';
 
 export const ROLES = ['officer', 'commander', 'investigator', 'admin', 'auditor'] as const;
 export type Role = (typeof ROLES)[number];
@@ -67,7 +68,7 @@ export function createTokenService(opts: { secret: string; ttlSeconds?: number; 
       } catch (cause) {
         throw new AppError('token_invalid', undefined, { cause });
       }
-      const claims = Principal.safeParse(raw);
+      const claims = safeParse(Principal, raw);
       if (!claims.success) throw new AppError('token_invalid');
       if (claims.data.exp <= now()) throw new AppError('token_invalid', 'The token has expired; log in again');
       if (revocations.isRevoked(claims.data)) throw new AppError('token_invalid', 'The token was revoked; log in again');

@@ -225,7 +225,7 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
 /** Parses and checks the result is a typed outcome: success, or a ZodError with JSON-pointer field errors. */
 function parseTyped(schema: z.ZodType, input: unknown): z.ZodSafeParseResult<unknown> {
   tried++;
-  const r = schema.safeParse(input);
+  const r = S.safeParse(schema, input);
   if (!r.success) {
     expect(r.error).toBeInstanceOf(z.ZodError);
     const errors = validationErrors(r.error);

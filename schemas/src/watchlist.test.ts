@@ -51,6 +51,8 @@ describe('watchlist entry schema', () => {
   it('rejects an invalid key for its kind at /key', () => {
     expect(problems({ ...person, key: '140882199007052411' })).toEqual(['/key']);
     expect(problems({ ...person, kind: 'vehicle', category: 'case_vehicle', key: '晋CO2345' })).toEqual(['/key']);
+    // A permit number of blanks only would be stored as an empty key.
+    expect(problems({ ...permit, key: ' \t ' })).toEqual(['/key']);
   });
 
   it('rejects a category that does not fit the kind', () => {

@@ -68,7 +68,8 @@ export const WatchlistEntrySchema = z
     display: Bilingual.optional(),
   })
   .superRefine((e, ctx) => {
-    const keyProblem = e.kind === 'person' ? failure(parseResidentId(e.key)) : e.kind === 'vehicle' ? failure(parsePlate(e.key)) : undefined;
+    const keyProblem =
+      e.kind === 'person' ? failure(parseResidentId(e.key)) : e.kind === 'vehicle' ? failure(parsePlate(e.key)) : canonicalPermitNo(e.key) === '' ? 'a permit number has letters or digits' : undefined;
     if (keyProblem) ctx.addIssue({ code: 'custom', path: ['key'], message: keyProblem, input: e.key });
     // Defensive lookups: zod still runs refinements when only non-fatal issues (a too-long reason) were found.
     const allowed = CATEGORIES_BY_KIND[e.kind] ?? WATCHLIST_CATEGORIES;

@@ -32,6 +32,8 @@ describe('gateway bad input', () => {
     ['a weight with three decimals', seizure({ items: [{ substance: 'heroin', form: 'powder', netWeightGrams: 1.234, packages: 1, concealment: 'body' }] }), 400, 'validation_failed', '/items/0/netWeightGrams'],
     ['a drug not on the list', seizure({ items: [{ substance: 'unobtainium', form: 'powder', netWeightGrams: 1, packages: 1, concealment: 'body' }] }), 400, 'validation_failed', '/items/0/substance'],
     ['a wrong type', inspection({ officerIds: 'O-1' }), 400, 'validation_failed', '/officerIds'],
+    // An object whose `length` cannot be compared with a number (zod 4 runs length checks on it and throws).
+    ['a plate object with a hostile length', inspection({ vehicle: { plate: { length: { toString: 0 } }, plateColor: 'blue', kind: 'car', direction: 'inbound' } }), 400, 'validation_failed', '/vehicle/plate'],
   ])('rejects %s with a precise problem', async (_name, payload, status, code, path) => {
     const res = await post(payload as object);
     expect(res.statusCode).toBe(status);

@@ -1,5 +1,5 @@
 import type { Client } from '@elastic/elasticsearch';
-import { AuditRecordSchema, type AuditRecord } from '../../../schemas/src';
+import { AuditRecordSchema, type AuditRecord, safeParse } from '../../../schemas/src';
 import { auditHash, canonicalJson, GENESIS_HASH } from './audit';
 
 export type BreakReason = 'hash_mismatch' | 'altered_copy' | 'invalid_record' | 'gap' | 'duplicate' | 'broken_link' | 'reordered';
@@ -44,7 +44,7 @@ export function createChainVerifier(): { push(doc: StoredAudit): void; result():
     push(doc) {
       if (firstBreak) return;
       checked++;
-      const parsed = AuditRecordSchema.safeParse(doc.record);
+      const parsed = safeParse(AuditRecordSchema, doc.record);
       const loose = (doc.record ?? {}) as Partial<AuditRecord>;
       if (!parsed.success) return fail({ chainId: String(loose.chainId ?? ''), seq: Number(loose.seq ?? -1), recordId: String(loose.recordId ?? ''), reason: 'invalid_record' });
       const r = parsed.data;

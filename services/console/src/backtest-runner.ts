@@ -1,5 +1,5 @@
 import type { Client } from '@elastic/elasticsearch';
-import { EventSchema, type Event, type Rule, type WatchlistEntry } from '../../../schemas/src';
+import { EventSchema, type Event, type Rule, type WatchlistEntry, safeParse } from '../../../schemas/src';
 import { AppError } from '../../../lib/errors';
 import type { CheckpointRegistry } from '../../../lib/checkpoints';
 import { backtest } from '../../rules/src/backtest';
@@ -30,7 +30,7 @@ export async function* eventsInRange(es: Client, indexPrefix: string, range: { f
       throw new AppError('search_unavailable', 'Past events could not be read from Elasticsearch', { cause: err, retryAfterSeconds: 5 });
     }
     for (const h of res.hits.hits) {
-      const p = EventSchema.safeParse(h._source?.event);
+      const p = safeParse(EventSchema, h._source?.event);
       if (p.success) yield p.data;
       if (++n >= (opts.max ?? Infinity)) return;
     }

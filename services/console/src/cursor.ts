@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { safeParse } from '../../../schemas/src';
 
 /** The two topics a live-feed frame can come from: `h` = hits (rules), `u` = hit updates (workflow). */
 export type TopicTag = 'h' | 'u';
@@ -28,7 +29,7 @@ export function decodeCursor(s: string): Positions | undefined {
   } catch {
     return undefined;
   }
-  const parsed = Encoded.safeParse(json);
+  const parsed = safeParse(Encoded, json);
   if (!parsed.success || Object.keys(parsed.data).length > 2048) return undefined;
   return parsed.data;
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka } from 'kafkajs';
-import { HitSchema, type Hit } from '../../../schemas/src';
+import { HitSchema, type Hit, safeParse } from '../../../schemas/src';
 import type { Logger } from '../../../lib/logger';
 import { retry } from '../../../lib/retry';
 import { positionKey, type Positions, type TopicTag } from './cursor';
@@ -69,7 +69,7 @@ export function createHitStore(deps: { kafka: Kafka; topics: { hits: string; hit
   const parse = (raw: Buffer | null): Hit | undefined => {
     if (!raw) return undefined;
     try {
-      const p = HitSchema.safeParse(JSON.parse(raw.toString('utf8')));
+      const p = safeParse(HitSchema, JSON.parse(raw.toString('utf8')));
       return p.success ? p.data : undefined;
     } catch {
       return undefined;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isWithinJurisdiction, SEVERITIES, type Hit } from '../../../schemas/src';
+import { isWithinJurisdiction, SEVERITIES, type Hit, safeParse } from '../../../schemas/src';
 import type { Principal } from '../../../lib/auth/tokens';
 import { canSeeHit, inScope } from './access-policy';
 
@@ -33,7 +33,7 @@ export function parseClientFrame(raw: string): { ok: true; frame: ClientFrame } 
   } catch {
     return { ok: false, error: { type: 'error', code: 'malformed_json', message: 'Frames are JSON objects, e.g. {"op":"subscribe","filter":{}}' } };
   }
-  const parsed = ClientFrameSchema.safeParse(json);
+  const parsed = safeParse(ClientFrameSchema, json);
   if (!parsed.success) {
     const message = parsed.error.issues
       .slice(0, 5)

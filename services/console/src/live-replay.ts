@@ -1,5 +1,5 @@
 import type { Kafka } from 'kafkajs';
-import { HitSchema, type Hit } from '../../../schemas/src';
+import { HitSchema, type Hit, safeParse } from '../../../schemas/src';
 import type { Positions } from './cursor';
 import type { HitStore } from './hit-store';
 import { readOffsetRanges, type OffsetRange } from './kafka-range-reader';
@@ -36,7 +36,7 @@ export async function replayFromKafka(deps: { kafka: Kafka; store: HitStore; cur
   for (const { r, tag, o } of sorted) {
     let hit: Hit | undefined;
     try {
-      const p = HitSchema.safeParse(JSON.parse(r.message.value?.toString('utf8') ?? ''));
+      const p = safeParse(HitSchema, JSON.parse(r.message.value?.toString('utf8') ?? ''));
       hit = p.success ? p.data : undefined;
     } catch {
       hit = undefined;

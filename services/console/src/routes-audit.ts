@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Client } from '@elastic/elasticsearch';
 import { z } from 'zod';
-import { AuditRecordSchema, type AuditRecord } from '../../../schemas/src';
+import { AuditRecordSchema, type AuditRecord, safeParse } from '../../../schemas/src';
 import { AppError } from '../../../lib/errors';
 import { parseWith } from '../../../lib/http-service';
 import type { TokenService } from '../../../lib/auth/tokens';
@@ -53,7 +53,7 @@ export function registerAuditRoutes(app: FastifyInstance, deps: { tokens: TokenS
         ...(after ? { search_after: after } : {}),
       });
       items = res.hits.hits.flatMap((h) => {
-        const r = AuditRecordSchema.safeParse(h._source?.record);
+        const r = safeParse(AuditRecordSchema, h._source?.record);
         return r.success ? [r.data] : [];
       });
       if (res.hits.hits.length === q.limit) last = res.hits.hits[res.hits.hits.length - 1]!.sort as Array<string | number>;

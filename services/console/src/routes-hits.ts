@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Client } from '@elastic/elasticsearch';
 import { z } from 'zod';
-import { EventSchema, HIT_STATUSES, HitActionSchema, SEVERITIES, type Event, type Hit, type WatchlistEntry } from '../../../schemas/src';
+import { EventSchema, HIT_STATUSES, HitActionSchema, SEVERITIES, type Event, type Hit, type WatchlistEntry, safeParse } from '../../../schemas/src';
 import { AppError } from '../../../lib/errors';
 import { parseWith } from '../../../lib/http-service';
 import type { Logger } from '../../../lib/logger';
@@ -68,7 +68,7 @@ export function registerHitRoutes(app: FastifyInstance, deps: { store: HitStore;
       const ids = [...new Set(hit.evidence.map((e) => e.eventId))].slice(0, 500);
       const res = await deps.es.search<{ event?: unknown }>({ index: `${deps.indexPrefix}events`, size: ids.length, query: { ids: { values: ids } }, _source: ['event'] });
       events = res.hits.hits.flatMap((h) => {
-        const parsed = EventSchema.safeParse(h._source?.event);
+        const parsed = safeParse(EventSchema, h._source?.event);
         return parsed.success ? [parsed.data] : [];
       });
       events.sort((a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt));

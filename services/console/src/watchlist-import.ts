@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { Transform, type Readable } from 'node:stream';
 import type { Producer } from 'kafkajs';
-import { WatchlistEntrySchema, type WatchlistEntry } from '../../../schemas/src';
+import { parseWatchlistEntry, type WatchlistEntry } from '../../../schemas/src';
 import type { FieldError } from '../../../lib/errors';
 import { fieldErrors } from '../../../lib/http-service';
 import type { Logger } from '../../../lib/logger';
@@ -102,7 +102,7 @@ export function createWatchlistImporter(deps: { producer: Producer; topic: strin
         }
       }
       job.total++;
-      const parsed = WatchlistEntrySchema.safeParse(obj);
+      const parsed = parseWatchlistEntry(obj);
       if (!parsed.success) {
         reject(lineNo, fieldErrors(parsed.error));
         continue;

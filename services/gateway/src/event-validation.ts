@@ -1,17 +1,17 @@
 import { z } from 'zod';
-import { EventSchema, VerdictSchema, type Event } from '../../../schemas/src';
+import { EventSchema, VerdictSchema, type Event, safeParse } from '../../../schemas/src';
 import { fieldErrors } from '../../../lib/http-service';
 import type { Validation } from './accept-events';
 import type { Verdict } from './verdict-waiter';
 
 /** Validates one submitted event with the shared zod schema; errors carry JSON-pointer paths. */
 export function validateEvent(raw: unknown): Validation<Event> {
-  const parsed = EventSchema.safeParse(raw);
+  const parsed = safeParse(EventSchema, raw);
   return parsed.success ? { ok: true, event: parsed.data } : { ok: false, errors: fieldErrors(parsed.error) };
 }
 
 export function parseVerdict(raw: unknown): Verdict | undefined {
-  const parsed = VerdictSchema.safeParse(raw);
+  const parsed = safeParse(VerdictSchema, raw);
   return parsed.success ? (parsed.data as Verdict) : undefined;
 }
 

@@ -6,6 +6,7 @@ import type { TokenService } from '../../../lib/auth/tokens';
 import type { EventIntake, ItemResult } from './accept-events';
 import type { VerdictWaiter } from './verdict-waiter';
 import type { createRateLimiter } from './rate-limiter';
+import { safeParse } from '../../../schemas/src';
 
 const WaitQuery = z.object({ waitMs: z.coerce.number().int().min(0).max(5000).optional() }).passthrough();
 const BATCH_MAX = 1000;
@@ -43,7 +44,7 @@ export function registerEventRoutes(app: FastifyInstance, deps: EventRoutesDeps)
     },
     async (req, reply) => {
       const principal = authorize(deps.tokens, req, ['officer']);
-      const q = WaitQuery.safeParse(req.query);
+      const q = safeParse(WaitQuery, req.query);
       if (!q.success) throw new AppError('validation_failed', 'waitMs must be an integer from 0 to 5000', { errors: [{ path: '/query/waitMs', message: q.error.issues[0]?.message ?? 'invalid' }] });
       limit(principal.cp ?? principal.sub, 1);
       const eventId = (req.body as { eventId?: unknown } | null)?.eventId;

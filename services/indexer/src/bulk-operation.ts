@@ -1,4 +1,4 @@
-import { AuditRecordSchema, EventSchema, HitSchema } from '../../../schemas/src';
+import { AuditRecordSchema, EventSchema, HitSchema, safeParse } from '../../../schemas/src';
 import type { CheckpointRegistry } from '../../../lib/checkpoints';
 import { indexFor } from '../../../infra/elasticsearch/templates';
 import { eventDocument } from './event-document';
@@ -35,19 +35,19 @@ export function toBulkOperation(topic: string, raw: string, ctx: { topics: Sourc
     return { ok: false, reason: 'not JSON' };
   }
   if (topic === ctx.topics.events) {
-    const p = EventSchema.safeParse(json);
+    const p = safeParse(EventSchema, json);
     if (!p.success) return { ok: false, reason: `invalid event: ${issue(p.error)}` };
     const e = p.data;
     return { ok: true, op: { action: { create: { _index: indexFor(ctx.indexPrefix, 'events', e.occurredAt), _id: e.eventId } }, doc: eventDocument(e, ctx.registry) } };
   }
   if (topic === ctx.topics.hits || topic === ctx.topics.hitUpdates) {
-    const p = HitSchema.safeParse(json);
+    const p = safeParse(HitSchema, json);
     if (!p.success) return { ok: false, reason: `invalid hit: ${issue(p.error)}` };
     const h = p.data;
     return { ok: true, op: { action: { index: { _index: indexFor(ctx.indexPrefix, 'hits', h.occurredAt), _id: h.hitId, version: h.version, version_type: 'external' } }, doc: hitDocument(h) } };
   }
   if (topic === ctx.topics.audit) {
-    const p = AuditRecordSchema.safeParse(json);
+    const p = safeParse(AuditRecordSchema, json);
     if (!p.success) return { ok: false, reason: `invalid audit record: ${issue(p.error)}` };
     const a = p.data;
     return { ok: true, op: { action: { create: { _index: indexFor(ctx.indexPrefix, 'audit', a.at), _id: a.recordId } }, doc: { ...a, record: a } } };

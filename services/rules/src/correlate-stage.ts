@@ -8,6 +8,7 @@ import { replayPartitions } from './partition-replay';
 import { z } from 'zod';
 import { SIGHTING_PACK_KEY, SightingSchema, WATERMARK_KEY, WatermarkTickSchema } from './sighting';
 import type { StageLogic, TopicMessages } from './transactional-stage';
+import { safeParse } from '../../../schemas/src';
 
 export interface CorrelateStats {
   sightings: number;
@@ -61,7 +62,7 @@ export function createCorrelateLogic(deps: {
     const json = parseJson(raw);
     if (json === undefined) return { problems: ['not JSON'], applied: 0 };
     if (key === WATERMARK_KEY) {
-      const tick = WatermarkTickSchema.safeParse(json);
+      const tick = safeParse(WatermarkTickSchema, json);
       if (!tick.success) return { problems: [describeIssues(tick.error.issues)], applied: 0 };
       deps.correlator.advance(st, tick.data.watermark, now);
       return { problems: [], applied: 0 };
@@ -69,13 +70,13 @@ export function createCorrelateLogic(deps: {
     const items: unknown[] = [];
     const problems: string[] = [];
     if (key === SIGHTING_PACK_KEY) {
-      const pack = PackEnvelope.safeParse(json);
+      const pack = safeParse(PackEnvelope, json);
       if (!pack.success) return { problems: [describeIssues(pack.error.issues)], applied: 0 };
       items.push(...pack.data.sightings);
     } else items.push(json);
     let applied = 0;
     items.forEach((item, i) => {
-      const s = SightingSchema.safeParse(item);
+      const s = safeParse(SightingSchema, item);
       if (!s.success) {
         problems.push(key === SIGHTING_PACK_KEY ? `sightings/${i}: ${describeIssues(s.error.issues)}` : describeIssues(s.error.issues));
         return;

@@ -1,6 +1,6 @@
 import type { Client } from '@elastic/elasticsearch';
 import { z } from 'zod';
-import { CheckpointId, OffsetDateTime, type Rule, type WatchlistEntry } from '../../../schemas/src';
+import { CheckpointId, OffsetDateTime, type Rule, type WatchlistEntry, safeParse } from '../../../schemas/src';
 import type { CheckpointRegistry } from '../../../lib/checkpoints';
 import { label, personSubject, vehicleSubject } from './evaluators/context';
 import type { HitDraft } from './hit-builder';
@@ -29,7 +29,7 @@ export async function findPastSightings(es: Client, index: string, entry: Watchl
       query: { bool: { filter: [{ term: { [field]: entry.key } }, { range: { occurredAt: { gte: new Date(opts.sinceMs).toISOString() } } }] } },
     });
     return res.hits.hits.flatMap((h) => {
-      const parsed = PastSighting.safeParse(h._source);
+      const parsed = safeParse(PastSighting, h._source);
       return parsed.success ? [parsed.data] : [];
     });
   } catch (err) {

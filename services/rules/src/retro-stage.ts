@@ -1,6 +1,6 @@
 import type { Client } from '@elastic/elasticsearch';
 import type { Message } from 'kafkajs';
-import { WatchlistEntrySchema, type Hit, type Rule } from '../../../schemas/src';
+import { WatchlistEntrySchema, type Hit, type Rule, safeParse } from '../../../schemas/src';
 import type { CheckpointRegistry } from '../../../lib/checkpoints';
 import { parseJson } from './dead-letter';
 import { applyDraft, draftHitId } from './hit-builder';
@@ -55,7 +55,7 @@ export function createRetroLogic(deps: {
         if (!m.value || rules.length === 0) continue;
         await loaderReached(p, m.offset);
         if (!deps.reference.isIntroduction(p, m.offset)) continue;
-        const parsed = WatchlistEntrySchema.safeParse(parseJson(m.value.toString()));
+        const parsed = safeParse(WatchlistEntrySchema, parseJson(m.value.toString()));
         if (!parsed.success || parsed.data.provenance?.source === 'trace-back' || parsed.data.kind === 'permit') continue;
         if (parsed.data.validUntil && Date.parse(parsed.data.validUntil) < now.getTime()) continue;
         stats.hunted++;

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { AppError } from '../../../../lib/errors';
+import { safeParse } from '../../../../schemas/src';
 
 const Cursor = z.object({ s: z.string().max(40), v: z.tuple([z.number(), z.string().max(80)]) });
 
 /** An opaque `next` cursor: the sort values of the last item, bound to the sort order it came from. */
 export function encodeCursor(sort: string, values: unknown): string | undefined {
-  const v = Cursor.shape.v.safeParse(values);
+  const v = safeParse(Cursor.shape.v, values);
   return v.success ? Buffer.from(JSON.stringify({ s: sort, v: v.data })).toString('base64url') : undefined;
 }
 
@@ -13,7 +14,7 @@ export function encodeCursor(sort: string, values: unknown): string | undefined 
 export function decodeCursor(cursor: string, sort: string): [number, string] {
   let parsed: z.infer<typeof Cursor> | undefined;
   try {
-    const r = Cursor.safeParse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+    const r = safeParse(Cursor, JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
     if (r.success) parsed = r.data;
   } catch {
     parsed = undefined;

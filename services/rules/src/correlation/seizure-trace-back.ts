@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { WatchlistEntrySchema, type Rule, type WatchlistEntry } from '../../../../schemas/src';
+import { WatchlistEntrySchema, type Rule, type WatchlistEntry, safeParse } from '../../../../schemas/src';
 import type { CheckpointRegistry } from '../../../../lib/checkpoints';
 import type { HitDraft } from '../hit-builder';
 import { DAY_MS, boolParam, numParam } from '../rule-params';
@@ -51,7 +51,7 @@ export function traceBackEntry(seizure: StoredSighting, key: string, rule: Rule,
   const vehicle = key.startsWith('plate:');
   const id = createHash('sha256').update(`${seizure.eventId}|${key}`).digest('hex').slice(0, 24);
   const from = Date.parse(seizure.occurredAt);
-  const parsed = WatchlistEntrySchema.safeParse({
+  const parsed = safeParse(WatchlistEntrySchema, {
     schemaVersion: 1,
     entryId: `TB-${id}`,
     kind: vehicle ? 'vehicle' : 'person',
