@@ -12,6 +12,7 @@ import { createLogger } from '../lib/logger';
 import { retry } from '../lib/retry';
 import { createReferenceData } from '../services/rules/src/reference-loader';
 import { DEFAULT_RULES } from '../services/rules/src/default-rules';
+import { loadRulesConfig } from '../services/rules/src/config';
 import { createCompactWatchlist, type CompactWatchlist } from '../services/rules/src/watchlist/compact-watchlist';
 import { createWatchlistSnapshots } from '../services/rules/src/watchlist-snapshots';
 import { describeMachine } from './machine';
@@ -53,6 +54,9 @@ const say = (m: string) => process.stderr.write(`${m}\n`);
 const mib = (b: number) => Math.round(b / 2 ** 20);
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 const AT = new Date('2026-11-22T10:00:00+08:00');
+/** As a rules instance reads: its defaults (WATCHLIST_LOAD_THREADS, WATCHLIST_LOAD_THREADS_FROM), overridable the same way. */
+const RULES_DEFAULTS = loadRulesConfig(process.env);
+const LOAD_WORKERS = { threads: RULES_DEFAULTS.WATCHLIST_LOAD_THREADS, fromRecords: RULES_DEFAULTS.WATCHLIST_LOAD_THREADS_FROM };
 
 // ---------------------------------------------------------------------------------------------------------
 // Deterministic entries: entry i is always the same, so the producer and the in-process build agree.
@@ -251,8 +255,8 @@ async function roleLoad(brokers: string[]) {
   const kafka = createKafka({ brokers, clientId: 'bench-watchlist-load', logger });
   const topics = topicNames(benchPrefix);
   const before = memory();
-  const watchlist = createCompactWatchlist({ expectedEntries: N });
-  const reference = createReferenceData({ kafka, topics: { watchlist: topics.watchlist, rules: topics.rules }, watchlist, defaults: DEFAULT_RULES, retroGroupId: `${benchPrefix}rules-retro`, logger });
+  const watchlist = createCompactWatchlist() // as the service makes it: the read reserves room for what it is about to load;
+  const reference = createReferenceData({ kafka, topics: { watchlist: topics.watchlist, rules: topics.rules }, watchlist, defaults: DEFAULT_RULES, retroGroupId: `${benchPrefix}rules-retro`, loadWorkers: LOAD_WORKERS, logger });
   const t0 = performance.now();
   let lastLog = t0;
   const ticker = setInterval(() => {
@@ -298,6 +302,7 @@ async function roleLoad(brokers: string[]) {
   return {
     loadFromKafka: {
       loadSeconds: round(loadSeconds, 1),
+      loadThreads: LOAD_WORKERS,
       entriesPerSec: Math.round(watchlist.size() / loadSeconds),
       rssMiBAfterLoad: after.rssMiB,
       memoryBeforeLoad: before,
@@ -325,8 +330,8 @@ async function roleWarm(brokers: string[]) {
   await producer.disconnect();
 
   const before = memory();
-  const watchlist = createCompactWatchlist({ expectedEntries: N });
-  const reference = createReferenceData({ kafka, topics: { watchlist: topics.watchlist, rules: topics.rules }, watchlist, defaults: DEFAULT_RULES, retroGroupId: `${benchPrefix}rules-retro`, logger });
+  const watchlist = createCompactWatchlist() // as the service makes it: the read reserves room for what it is about to load;
+  const reference = createReferenceData({ kafka, topics: { watchlist: topics.watchlist, rules: topics.rules }, watchlist, defaults: DEFAULT_RULES, retroGroupId: `${benchPrefix}rules-retro`, loadWorkers: LOAD_WORKERS, logger });
   const snapshots = createWatchlistSnapshots({ dir: SNAPSHOT_DIR, topic: topics.watchlist, logger });
   const t0 = performance.now();
   const admin = kafka.admin();

@@ -51,7 +51,15 @@ export function buildRules(config: RulesConfig, deps: { logger: Logger; kafka?: 
   // the rules but not the watchlist, which at 10 million entries is ~1.5 GB and minutes of loading.
   const holdsWatchlist = config.RULES_STAGES.some((s) => s !== 'correlate');
   const snapshots = holdsWatchlist && config.WATCHLIST_SNAPSHOT_DIR ? createWatchlistSnapshots({ dir: config.WATCHLIST_SNAPSHOT_DIR, topic: topics.watchlist, logger: log }) : undefined;
-  const reference = createReferenceData({ kafka, topics, watchlist: holdsWatchlist ? watchlist : undefined, defaults: DEFAULT_RULES, retroGroupId: groups.retro, logger: log });
+  const reference = createReferenceData({
+    kafka,
+    topics,
+    watchlist: holdsWatchlist ? watchlist : undefined,
+    defaults: DEFAULT_RULES,
+    retroGroupId: groups.retro,
+    loadWorkers: { threads: config.WATCHLIST_LOAD_THREADS, fromRecords: config.WATCHLIST_LOAD_THREADS_FROM },
+    logger: log,
+  });
   let watchlistLoad: SnapshotOutcome & { ms?: number } = { from: 'topic', reason: snapshots ? 'not started' : 'snapshots off (WATCHLIST_SNAPSHOT_DIR empty)' };
   /** `written`: the positions of the last snapshot written or restored; `writtenAtMs`: when they were the log's end. */
   const snapshot = { writes: 0, lastBytes: 0, lastMs: 0, lastError: undefined as string | undefined, written: '', writtenAtMs: 0 };
@@ -135,7 +143,7 @@ export function buildRules(config: RulesConfig, deps: { logger: Logger; kafka?: 
   app.get('/api/v1/rules/stats', { schema: { hide: true } }, async () => ({
     holdsWatchlist,
     watchlistEntries: watchlist.size(),
-    watchlistLoad: { ...watchlistLoad, recordsApplied: reference.watchlistRecordsApplied() },
+    watchlistLoad: { ...watchlistLoad, recordsApplied: reference.watchlistRecordsApplied(), threads: reference.watchlistLoadThreads() },
     watchlistSnapshot: snapshots ? { path: snapshots.path, writes: snapshot.writes, lastAt: snapshot.writtenAtMs ? new Date(snapshot.writtenAtMs).toISOString() : undefined, lastBytes: snapshot.lastBytes, lastMs: snapshot.lastMs, lastError: snapshot.lastError } : null,
     rules: reference.allRules().length,
     judge: judge.stats(),

@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka } from 'kafkajs';
-import { RuleSchema, WatchlistEntrySchema, type Rule } from '../../../schemas/src';
+import { RuleSchema, parseWatchlistEntry, type Rule, safeParse } from '../../../schemas/src';
 import type { Logger } from '../../../lib/logger';
 import { oldestFirst } from '../../../lib/oldest-first';
 import { retry } from '../../../lib/retry';
 import { parseJson } from './dead-letter';
 import type { WatchlistStore } from './watchlist-port';
+import type { CompactWatchlist } from './watchlist/compact-watchlist';
+import { preparedSize } from './watchlist/prepared-entry';
+import { OP_PUT, OP_TOMBSTONE, createPrepareWorkers, type PrepareWorkers } from './watchlist/prepare-workers';
 
 export interface ReferenceData {
   /**
@@ -36,9 +39,31 @@ export interface ReferenceData {
   holdWatchlist<T>(task: (mark: WatchlistMark) => Promise<T>): Promise<T>;
   /** Watchlist records applied since start (a warm start applies only those after its snapshot). */
   watchlistRecordsApplied(): number;
+  /** Worker threads the last start read the watchlist with (0: the main thread alone; see `loadWorkers`). */
+  watchlistLoadThreads(): number;
 }
 
 const MAX_INTRODUCTIONS = 100_000;
+
+/** A watchlist record as the read keeps it until a worker has prepared it. */
+interface PendingRecord {
+  offset: string;
+  key: string;
+  value: Buffer | null;
+}
+
+/** The parallel part of a big read: records go to the workers, their answers are applied here, in order. */
+interface BulkRead {
+  /** Queues a partition's records; resolves once there is room for more (a few chunks ahead at most). */
+  submit(partition: number, records: PendingRecord[]): Promise<void>;
+  /** Runs `fn` once everything submitted before it is applied (now, if nothing is pending). */
+  then(fn: () => void): void;
+  /** Resolves when everything submitted is applied. */
+  drained(): Promise<void>;
+  /** Closes the workers as soon as nothing is pending, calling `gone` first (synchronously with finding it idle). */
+  retire(gone: () => void): void;
+  close(): Promise<void>;
+}
 
 export interface WatchlistMark {
   positions: Map<number, bigint>;
@@ -62,6 +87,12 @@ export function createReferenceData(deps: {
   defaults: readonly Rule[];
   /** The retro-hunt group, whose committed offsets separate new entries from ones already hunted. */
   retroGroupId: string;
+  /**
+   * Worker threads that parse and check watchlist records while the main thread applies them, used when a start
+   * has at least `fromRecords` watchlist records to read (a cold start of a big list) and the store takes prepared
+   * entries. `threads: 0` reads everything on the main thread.
+   */
+  loadWorkers?: { threads: number; fromRecords: number };
   logger: Logger;
 }): ReferenceData {
   const log = deps.logger.child({ component: 'reference-data' });
@@ -77,8 +108,11 @@ export function createReferenceData(deps: {
   const lastKeys = new Map<number, string>();
   /** Per partition, the record a resumed snapshot expects first. */
   let expected = new Map<number, { offset: bigint; key: string }>();
-  let mismatch: ((err: WatchlistMismatch) => void) | undefined;
+  let mismatch: ((err: Error) => void) | undefined;
   let failed = false;
+  /** The parallel read of a big backlog (see `loadWorkers`), while it lasts. */
+  let bulk: BulkRead | undefined;
+  let loadThreads = 0;
 
   const seedIfEmpty = async (ends: Array<{ partition: number; high: string; low: string }>) => {
     if (ends.some((p) => BigInt(p.high) > BigInt(p.low))) return false;
@@ -93,26 +127,70 @@ export function createReferenceData(deps: {
     return true;
   };
 
-  const applyWatchlist = (watchlist: WatchlistStore, partition: number, offset: string, key: string, value: Buffer | null) => {
+  /** Checks a watchlist record against the snapshot and the position, and moves the position past it; false: skip it. */
+  const track = (partition: number, offset: string, key: string): boolean => {
+    const at = BigInt(offset);
     const want = expected.get(partition);
-    if (want && BigInt(offset) >= want.offset) {
+    if (want && at >= want.offset) {
       expected.delete(partition);
       // A later offset: compaction removed that record (a newer one of its key follows), which proves nothing either way.
-      if (BigInt(offset) === want.offset && key !== want.key) {
+      if (at === want.offset && key !== want.key) {
         mismatch?.(new WatchlistMismatch(`partition ${partition} offset ${offset} holds ${key}, the snapshot saw ${want.key} there`));
-        return;
+        return false;
       }
     }
     // Already in the index (restored from a snapshot, or fetched again before a seek took effect).
-    if (BigInt(offset) < (positions.get(partition) ?? 0n)) return;
-    positions.set(partition, BigInt(offset) + 1n);
+    if (at < (positions.get(partition) ?? 0n)) return false;
+    positions.set(partition, at + 1n);
     lastKeys.set(partition, key);
     applied++;
+    return true;
+  };
+
+  /** A record a worker prepared (`op` and, for a put, the entry at `buf[at…]`); returns where the next op starts. */
+  const applyPrepared = (watchlist: CompactWatchlist, partition: number, offset: string, key: string, buf: Buffer, at: number): number => {
+    const op = buf[at]!;
+    const next = op === OP_PUT ? at + 1 + preparedSize(buf, at + 1) : at + 1;
+    if (!track(partition, offset, key)) return next;
+    if (op === OP_TOMBSTONE) watchlist.remove(key);
+    else if (op === OP_PUT) watchlist.upsertPrepared(buf, at + 1);
+    else log.warn({ partition, offset }, 'invalid watchlist entry skipped');
+    return next;
+  };
+
+  /**
+   * A chunk of one partition's consecutive records, as a worker prepared them. When it lies wholly past the position
+   * and no snapshot check is due there, the position moves once for the chunk instead of once a record.
+   */
+  const applyChunk = (watchlist: CompactWatchlist, partition: number, records: PendingRecord[], buf: Buffer) => {
+    let at = 0;
+    const first = BigInt(records[0]!.offset);
+    if (expected.has(partition) || first < (positions.get(partition) ?? 0n)) {
+      for (const r of records) at = applyPrepared(watchlist, partition, r.offset, r.key, buf, at);
+      return;
+    }
+    const last = records[records.length - 1]!;
+    positions.set(partition, BigInt(last.offset) + 1n);
+    lastKeys.set(partition, last.key);
+    applied += records.length;
+    for (const r of records) {
+      const op = buf[at]!;
+      if (op === OP_PUT) at = watchlist.upsertPrepared(buf, at + 1);
+      else {
+        at++;
+        if (op === OP_TOMBSTONE) watchlist.remove(r.key);
+        else log.warn({ partition, offset: r.offset }, 'invalid watchlist entry skipped');
+      }
+    }
+  };
+
+  const applyWatchlist = (watchlist: WatchlistStore, partition: number, offset: string, key: string, value: Buffer | null) => {
+    if (!track(partition, offset, key)) return;
     if (!value) {
       watchlist.remove(key);
       return;
     }
-    const parsed = WatchlistEntrySchema.safeParse(parseJson(value.toString()));
+    const parsed = parseWatchlistEntry(parseJson(value.toString()));
     if (!parsed.success) {
       log.warn({ partition, offset }, 'invalid watchlist entry skipped');
       return;
@@ -129,6 +207,82 @@ export function createReferenceData(deps: {
     }
     watchlist.upsert(entry);
   };
+  const createBulkRead = (watchlist: CompactWatchlist, workers: PrepareWorkers): BulkRead => {
+    type Item = { partition: number; records: PendingRecord[]; out: Promise<Buffer> } | { after: () => void };
+    const queue: Item[] = [];
+    const ahead = 2 * Math.max(1, deps.loadWorkers?.threads ?? 1) + 1;
+    let chunks = 0;
+    let running: Promise<void> | undefined;
+    let retiring: (() => void) | undefined;
+    let waiters: Array<() => void> = [];
+    const retireIfIdle = () => {
+      if (!retiring || queue.length > 0 || running) return;
+      const gone = retiring;
+      retiring = undefined;
+      gone();
+      void workers.close();
+    };
+    const wake = () => {
+      for (const w of waiters.splice(0)) w();
+    };
+    const run = async () => {
+      while (queue.length > 0 && !failed) {
+        const item = queue[0]!;
+        if ('after' in item) {
+          queue.shift();
+          item.after();
+          continue;
+        }
+        const buf = await item.out;
+        // A snapshot being written sees the index and positions as they were when it began.
+        while (held) await held.catch(() => undefined);
+        if (failed) break;
+        applyChunk(watchlist, item.partition, item.records, buf);
+        queue.shift();
+        chunks--;
+        wake();
+      }
+    };
+    const kick = () => {
+      running ??= run()
+        .catch((err: unknown) => {
+          failed = true;
+          mismatch?.(err instanceof Error ? err : new Error(String(err)));
+        })
+        .finally(() => {
+          running = undefined;
+          if (failed) queue.length = 0;
+          wake();
+          if (queue.length > 0) kick();
+          else retireIfIdle();
+        });
+    };
+    return {
+      async submit(partition, records) {
+        // Start the worker at once (its answer is awaited in order by `run`); keep the queue a few chunks long.
+        const out = workers.prepare(records.map((r) => r.value));
+        out.catch(() => undefined); // awaited by `run`; a rejection is handled there
+        queue.push({ partition, records, out });
+        chunks++;
+        kick();
+        while (chunks > ahead && !failed) await new Promise<void>((r) => waiters.push(r));
+      },
+      then(fn) {
+        if (queue.length === 0 && !running) return fn();
+        queue.push({ after: fn });
+        kick();
+      },
+      async drained() {
+        while (queue.length > 0 && !failed) await new Promise<void>((r) => waiters.push(r));
+      },
+      retire(gone) {
+        retiring = gone;
+        retireIfIdle();
+      },
+      close: () => workers.close(),
+    };
+  };
+
   const subscribed = deps.watchlist ? [deps.topics.watchlist, deps.topics.rules] : [deps.topics.rules];
 
   return {
@@ -139,6 +293,7 @@ export function createReferenceData(deps: {
     isIntroduction: (p, o) => introductions.has(`${p}:${o}`),
     watchlistMark: () => ({ positions: new Map(positions), lastKeys: new Map(lastKeys), introductions: [...introductions] }),
     watchlistRecordsApplied: () => applied,
+    watchlistLoadThreads: () => loadThreads,
     async holdWatchlist(task) {
       while (held) await held.catch(() => undefined);
       const run = task({ positions: new Map(positions), lastKeys: new Map(lastKeys), introductions: [...introductions] });
@@ -150,6 +305,8 @@ export function createReferenceData(deps: {
       }
     },
     async start(opts = {}) {
+      await bulk?.close();
+      bulk = undefined;
       const startAt = opts.startAt;
       for (const m of [positions, lastKeys, rules, introductions]) m.clear();
       oldestIntroduction = oldestFirst(introductions);
@@ -162,6 +319,7 @@ export function createReferenceData(deps: {
       const admin = deps.kafka.admin();
       await admin.connect();
       const ends = new Map<string, bigint>();
+      let backlog = 0;
       try {
         let ruleOffsets = await retry(() => admin.fetchTopicOffsets(deps.topics.rules));
         if (await seedIfEmpty(ruleOffsets)) ruleOffsets = await retry(() => admin.fetchTopicOffsets(deps.topics.rules));
@@ -176,7 +334,10 @@ export function createReferenceData(deps: {
             lastKeys.set(p.partition, key);
           }
           const readFrom = expected.has(p.partition) ? from - 1n : from;
-          if (BigInt(p.high) > readFrom) ends.set(`${deps.topics.watchlist}:${p.partition}`, BigInt(p.high) - 1n);
+          if (BigInt(p.high) > readFrom) {
+            ends.set(`${deps.topics.watchlist}:${p.partition}`, BigInt(p.high) - 1n);
+            backlog += Number(BigInt(p.high) - readFrom);
+          }
         }
         for (const p of ruleOffsets) if (BigInt(p.high) > BigInt(p.low)) ends.set(`${deps.topics.rules}:${p.partition}`, BigInt(p.high) - 1n);
         // Right after a broker starts, the group coordinator may still be loading (NOT_COORDINATOR): retry.
@@ -186,6 +347,20 @@ export function createReferenceData(deps: {
         await admin.disconnect();
       }
       const started = Date.now();
+      // Room for what is about to be read (a compacted topic holds about one record an entry).
+      if (deps.watchlist && 'reserve' in deps.watchlist) (deps.watchlist as CompactWatchlist).reserve(deps.watchlist.size() + backlog);
+      const threads = deps.loadWorkers?.threads ?? 0;
+      loadThreads = 0;
+      if (deps.watchlist && 'upsertPrepared' in deps.watchlist && threads > 0 && backlog >= (deps.loadWorkers?.fromRecords ?? 0)) {
+        bulk = createBulkRead(deps.watchlist as CompactWatchlist, createPrepareWorkers(threads));
+        loadThreads = threads;
+        log.info({ records: backlog, threads }, 'reading the watchlist with worker threads');
+      }
+      // A long read says how far it is (10 million entries take about a minute).
+      const progress = setInterval(() => {
+        if (!caughtUp) log.info({ applied, of: backlog, seconds: Math.round((Date.now() - started) / 1000) }, 'watchlist read in progress');
+      }, 10_000);
+      progress.unref();
       let resolve!: () => void;
       const done = new Promise<void>((r, reject) => {
         resolve = r;
@@ -197,6 +372,12 @@ export function createReferenceData(deps: {
       const check = () => {
         if (caughtUp || ends.size > 0) return;
         caughtUp = true;
+        clearInterval(progress);
+        // Everything from here on is read on the main thread; the workers go once their last answers are applied.
+        const read = bulk;
+        read?.retire(() => {
+          if (bulk === read) bulk = undefined;
+        });
         log.info({ entries: deps.watchlist?.size() ?? 'not loaded', rules: rules.size, ms: Date.now() - started }, deps.watchlist ? 'watchlist and rules loaded' : 'rules loaded (this process holds no watchlist)');
         resolve();
       };
@@ -206,10 +387,14 @@ export function createReferenceData(deps: {
         if (want !== undefined && BigInt(lastOffset) >= want) ends.delete(`${topic}:${partition}`);
       };
       // Batches holding only transaction markers (trace-back entries are written transactionally) reach no handler.
-      consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-        reached(payload.topic, payload.partition, payload.lastOffset);
-        check();
-      });
+      // With workers, a partition counts as read once what came before is applied, not merely fetched.
+      const whenApplied = (fn: () => void) => (bulk ? bulk.then(fn) : fn());
+      consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) =>
+        whenApplied(() => {
+          reached(payload.topic, payload.partition, payload.lastOffset);
+          check();
+        }),
+      );
       await consumer.connect();
       await consumer.subscribe({ topics: subscribed, fromBeginning: true });
       await consumer.run({
@@ -221,20 +406,43 @@ export function createReferenceData(deps: {
             await heartbeat();
           }
           if (failed) return; // this start failed: the caller stops the consumer and starts again
+          const from = retroFrom.get(batch.partition);
+          let pending: PendingRecord[] = [];
+          /** Hands the records collected to the workers — or applies them here if the workers are gone (all applied). */
+          const flush = async () => {
+            const records = pending;
+            pending = [];
+            if (records.length === 0) return;
+            if (bulk) await bulk.submit(batch.partition, records);
+            else for (const r of records) applyWatchlist(deps.watchlist!, batch.partition, r.offset, r.key, r.value);
+          };
           for (const m of batch.messages) {
             const key = m.key?.toString() ?? '';
             if (batch.topic === deps.topics.watchlist) {
-              if (deps.watchlist) applyWatchlist(deps.watchlist, batch.partition, m.offset, key, m.value);
+              if (!deps.watchlist) continue;
+              // Records that cannot be introductions (see applyWatchlist) go to the workers while they are there.
+              if (bulk && !caughtUp && !(from !== undefined && BigInt(m.offset) >= from)) {
+                pending.push({ offset: m.offset, key, value: m.value });
+                continue;
+              }
+              // Any other record waits for those before it: a partition's records are applied in order.
+              await flush();
+              await bulk?.drained();
+              applyWatchlist(deps.watchlist, batch.partition, m.offset, key, m.value);
             }
             else if (!m.value) rules.delete(key);
             else {
-              const parsed = RuleSchema.safeParse(parseJson(m.value.toString()));
+              const parsed = safeParse(RuleSchema, parseJson(m.value.toString()));
               if (parsed.success) rules.set(parsed.data.ruleId, parsed.data);
               else log.warn({ ruleId: key }, 'invalid rule skipped');
             }
           }
-          reached(batch.topic, batch.partition, batch.lastOffset());
-          check();
+          await flush();
+          const last = batch.lastOffset();
+          whenApplied(() => {
+            reached(batch.topic, batch.partition, last);
+            check();
+          });
           await heartbeat();
         },
       });
@@ -246,6 +454,8 @@ export function createReferenceData(deps: {
     },
     async stop() {
       await consumer?.disconnect();
+      await bulk?.close();
+      bulk = undefined;
     },
   };
 }

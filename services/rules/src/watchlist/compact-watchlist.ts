@@ -1,9 +1,10 @@
 import { canonicalPermitNo, canonicalPlate, foldLookalikes, parseResidentId, plateDiff, type WatchlistEntry } from '../../../../schemas/src';
 import type { VehicleMatchView, WatchlistStore } from '../watchlist-port';
 import { createByteArena, type ArenaImage, type ByteArena } from './byte-arena';
-import { KIND_PERMIT, KIND_PERSON, KIND_VEHICLE, copyRecord, encodeEntry, recordReader, type RecordReader } from './entry-codec';
+import { KIND_PERMIT, KIND_PERSON, KIND_VEHICLE, POOL_IDS_AT, copyRecord, recordReader, type RecordReader } from './entry-codec';
 import { createHashMultimap, type HashMultimap, type MultimapImage } from './hash-multimap';
 import { foldedHash, plateVariants, spellVariant, type Tier } from './plate-variants';
+import { PREPARED_HEADER, createPreparedWriter, keyHash, preparedCarrierHash, preparedFoldedHash, preparedIdHash, preparedKeyHash, preparedRecordSize, preparedSize, preparedVersion } from './prepared-entry';
 import { createStringPool, type PoolImage, type StringPool } from './string-pool';
 import { stringHash } from './string-hash';
 
@@ -23,6 +24,13 @@ export interface CompactWatchlistStats {
 }
 
 export interface CompactWatchlist extends WatchlistStore {
+  /**
+   * `upsert` of an entry prepared with `createPreparedWriter` (possibly on another thread): the one at
+   * `buf[at…]`. Returns where the next byte after it is.
+   */
+  upsertPrepared(buf: Buffer, at: number): number;
+  /** Makes room for `entries` entries in all, so a big load does not rehash its tables again and again as it grows. */
+  reserve(entries: number): void;
   /** Exact, then fuzzy unless `fuzzy: false`; at most `limit` (default 5), best first. */
   matchVehicle(plate: string, at: Date, opts?: { fuzzy?: boolean; limit?: number }): VehicleMatchView[];
   entries(): Iterable<WatchlistEntry>;
@@ -58,12 +66,9 @@ export interface WatchlistImage {
 }
 
 const EMPTY = 0xffffffff;
-const KIND_SALT = [0x243f6a88, 0x85a308d3, 0x13198a2e];
 const TIER_SCORE: Record<Tier | 'exact', number> = { exact: 1, lookalike: 0.9, province: 0.8, extra: 0.6, missing: 0.6 };
 /** At most this many fuzzy candidates are verified per lookup, whatever the list holds. */
 const MAX_FUZZY_CANDIDATES = 256;
-
-const keyHash = (kind: number, key: string) => stringHash(key, KIND_SALT[kind]);
 
 /** Person ids as the list holds them: legacy 15-digit ids widened, a trailing x upper-cased. */
 function normaliseId(id: string): string {
@@ -164,27 +169,63 @@ export function createCompactWatchlist(opts: { expectedEntries?: number; compact
     compactions++;
   };
 
+  const scratch = createPreparedWriter(4096);
+
+  const upsertPrepared = (buf: Buffer, at: number): number => {
+    const end = at + preparedSize(buf, at);
+    const recAt = at + PREPARED_HEADER;
+    const size = preparedRecordSize(buf, at);
+    const idHash = preparedIdHash(buf, at);
+    for (let p = byId.first(idHash); p >= 0; p = byId.next(idHash, p)) {
+      const s = byId.valueAt(p);
+      if (!rec.idEqualsRecord(slots[s]!, buf, recAt)) continue;
+      if (rec.version(slots[s]!) > preparedVersion(buf, at)) {
+        staleIgnored++;
+        return end;
+      }
+      drop(s);
+      break;
+    }
+    const addr = arena.alloc(size);
+    const chunk = arena.chunk(addr);
+    const o = arena.offset(addr);
+    buf.copy(chunk, o, recAt, recAt + size);
+    let t = recAt + size;
+    for (let i = 0; i < 4; i++) {
+      const len = buf.readInt32LE(t + 4);
+      chunk.writeUInt32LE(len < 0 ? 0 : pool.internBytes(buf.readUInt32LE(t), buf, t + 8, len), o + POOL_IDS_AT + 4 * i);
+      t += 8 + Math.max(0, len);
+    }
+    const slot = newSlot();
+    slots[slot] = addr;
+    const kind = chunk[o]!;
+    byId.add(idHash, slot);
+    byKey.add(preparedKeyHash(buf, at), slot);
+    if (kind === KIND_VEHICLE) byFolded.add(preparedFoldedHash(buf, at), slot);
+    const carrier = kind === KIND_PERMIT ? preparedCarrierHash(buf, at) : undefined;
+    if (carrier !== undefined) byCarrier.add(carrier, slot);
+    perKind[kind]!++;
+    liveBytes += size;
+    if (deadBytes > compactDeadBytes && deadBytes > liveBytes) compact();
+    return end;
+  };
+
   const store: CompactWatchlist = {
     upsert(entry) {
-      const old = slotOf(entry.entryId);
-      if (old >= 0) {
-        if (rec.version(slots[old]!) > entry.version) {
-          staleIgnored++;
-          return;
-        }
-        drop(old);
+      scratch.reset();
+      scratch.put(entry);
+      upsertPrepared(scratch.bytes(), 0);
+    },
+    upsertPrepared,
+    reserve(entries) {
+      byId.reserve(entries);
+      byKey.reserve(entries);
+      byFolded.reserve(entries / 2);
+      if (slots.length < entries) {
+        const bigger = new Uint32Array(2 ** Math.ceil(Math.log2(entries))).fill(EMPTY);
+        bigger.set(slots);
+        slots = bigger;
       }
-      const { addr, size } = encodeEntry(entry, arena, pool);
-      const slot = newSlot();
-      slots[slot] = addr;
-      const kind = rec.kind(addr);
-      byId.add(stringHash(entry.entryId), slot);
-      byKey.add(keyHash(kind, entry.key), slot);
-      if (kind === KIND_VEHICLE) byFolded.add(foldedHash(entry.key), slot);
-      if (kind === KIND_PERMIT && entry.attributes.carrierPlate) byCarrier.add(stringHash(entry.attributes.carrierPlate), slot);
-      perKind[kind]!++;
-      liveBytes += size;
-      if (deadBytes > compactDeadBytes && deadBytes > liveBytes) compact();
     },
     remove(entryId) {
       const slot = slotOf(entryId);

@@ -31,39 +31,63 @@ const code = (m: Map<string, number>, v: string, field: string): number => {
   return c;
 };
 
-/** Writes `e` into the arena (interning its text in the pool) and returns the record's address and size. */
-export function encodeEntry(e: WatchlistEntry, arena: ByteArena, pool: StringPool): { addr: number; size: number } {
+/** Text a record refers to by pool id (reason, validFrom, validUntil, rest); `undefined` is "absent" (id 0). */
+export type PooledText = string | undefined;
+
+const versionFits = (v: number) => v >= 0 && v < VERSION_IN_REST;
+
+/** The JSON of every field the record does not hold itself, or undefined when there is none. */
+export function restJson(e: WatchlistEntry): PooledText {
+  let rest: Record<string, unknown> | undefined;
+  for (const k in e) {
+    const v = (e as Record<string, unknown>)[k];
+    if (STORED.has(k) || v === undefined) continue;
+    if (k === 'attributes' && isEmpty(v as object)) continue;
+    (rest ??= {})[k] = v;
+  }
+  if (!versionFits(e.version)) (rest ??= {}).version = e.version;
+  return rest === undefined ? undefined : JSON.stringify(rest);
+}
+
+function isEmpty(o: object): boolean {
+  for (const _ in o) return false;
+  return true;
+}
+
+/** Room `encodeRecord` may need for `e` (its key counted at 3 bytes a UTF-16 unit). */
+export const recordRoom = (e: WatchlistEntry): number => HEADER + 2 + e.entryId.length + 3 * e.key.length;
+
+/**
+ * Writes `e`'s record at `b[o]` (`recordRoom(e)` bytes must be free there) with its four pool ids zero: whoever
+ * stores it fills them in. Returns its size. Throws a TypeError for an enum value the format does not know and a
+ * RangeError for an id or key too long for it.
+ */
+export function encodeRecord(e: WatchlistEntry, b: Buffer, o: number): number {
   const idLen = e.entryId.length;
-  const keyLen = Buffer.byteLength(e.key, 'utf8');
-  if (idLen > 255 || keyLen > 255) throw new RangeError('watchlist entry id or key too long');
-  const rest: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(e)) if (!STORED.has(k) && v !== undefined && !(k === 'attributes' && Object.keys(v as object).length === 0)) rest[k] = v;
-  const versionFits = e.version >= 0 && e.version < VERSION_IN_REST;
-  if (!versionFits) rest.version = e.version;
-  const size = HEADER + 2 + idLen + keyLen;
-  const addr = arena.alloc(size);
-  const b = arena.chunk(addr);
-  const o = arena.offset(addr);
+  if (idLen > 255) throw new RangeError('watchlist entry id or key too long');
   b[o] = code(KIND_CODE, e.kind, 'kind');
   b[o + 1] = code(CATEGORY_CODE, e.category, 'category');
   b[o + 2] = code(SEVERITY_CODE, e.severity, 'severity');
   b[o + 3] = code(ACTION_CODE, e.action, 'action');
   b.writeUInt32LE(Number(e.ownerJurisdiction), o + 4);
-  b.writeUInt32LE(versionFits ? e.version : VERSION_IN_REST, o + 8);
-  b.writeUInt32LE(pool.intern(e.reason), o + 12);
-  b.writeUInt32LE(e.validFrom === undefined ? 0 : pool.intern(e.validFrom), o + 16);
-  b.writeUInt32LE(e.validUntil === undefined ? 0 : pool.intern(e.validUntil), o + 20);
-  b.writeUInt32LE(Object.keys(rest).length === 0 ? 0 : pool.intern(JSON.stringify(rest)), o + 24);
+  b.writeUInt32LE(versionFits(e.version) ? e.version : VERSION_IN_REST, o + 8);
+  b.fill(0, o + 12, o + HEADER);
   b[o + HEADER] = idLen;
   b.write(e.entryId, o + HEADER + 1, idLen, 'latin1');
-  b[o + HEADER + 1 + idLen] = keyLen;
-  b.write(e.key, o + HEADER + 2 + idLen, keyLen, 'utf8');
-  return { addr, size };
+  const k = o + HEADER + 1 + idLen;
+  const keyLen = b.write(e.key, k + 1, 'utf8');
+  if (keyLen > 255) throw new RangeError('watchlist entry id or key too long');
+  b[k] = keyLen;
+  return HEADER + 2 + idLen + keyLen;
 }
+
+/** Where a record's pool ids are (reason, validFrom, validUntil, rest: four u32 from here). */
+export const POOL_IDS_AT = 12;
 
 /** Reads fields of one stored record without decoding the rest of it. */
 export function recordReader(arena: ByteArena, pool: StringPool) {
   const at = (addr: number) => ({ b: arena.chunk(addr), o: arena.offset(addr) });
+  const at_ = at;
   const reader = {
     kind: (addr: number): number => arena.chunk(addr)[arena.offset(addr)]!,
     version(addr: number): number {
@@ -83,6 +107,12 @@ export function recordReader(arena: ByteArena, pool: StringPool) {
       if (len !== id.length) return false;
       for (let i = 0; i < len; i++) if (b[o + HEADER + 1 + i] !== id.charCodeAt(i)) return false;
       return true;
+    },
+    /** True if the record's entry id is the one of record bytes `buf[at…]` (a record not stored yet). */
+    idEqualsRecord(addr: number, buf: Buffer, at: number): boolean {
+      const { b, o } = at_(addr);
+      const len = b[o + HEADER]!;
+      return buf[at + HEADER] === len && b.compare(buf, at + HEADER + 1, at + HEADER + 1 + len, o + HEADER + 1, o + HEADER + 1 + len) === 0;
     },
     entryId(addr: number): string {
       const { b, o } = at(addr);

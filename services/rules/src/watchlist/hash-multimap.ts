@@ -7,6 +7,8 @@
  */
 export interface HashMultimap {
   add(hash: number, value: number): void;
+  /** Grows the table at once to hold `n` pairs without growing again (a big load known in advance). */
+  reserve(n: number): void;
   /** Removes one (hash, value) pair; false if it was not there. */
   remove(hash: number, value: number): boolean;
   /** Position of the first bucket holding `hash`, or -1. */
@@ -45,10 +47,10 @@ export function createHashMultimap(expected = 1024, from?: MultimapImage): HashM
     d[i * 2 + 1] = stored;
   };
 
-  const grow = () => {
+  const grow = (to = cap * 2) => {
     const old = data;
     const oldCap = cap;
-    cap *= 2;
+    cap = to;
     mask = cap - 1;
     data = new Uint32Array(cap * 2);
     for (let i = 0; i < oldCap; i++) if (old[i * 2 + 1] !== 0) place(data, mask, old[i * 2]!, old[i * 2 + 1]!);
@@ -67,6 +69,11 @@ export function createHashMultimap(expected = 1024, from?: MultimapImage): HashM
       if (count + 1 > cap * MAX_LOAD) grow();
       place(data, mask, hash >>> 0, value + 1);
       count++;
+    },
+    reserve(n) {
+      let to = cap;
+      while (to * MAX_LOAD < n) to *= 2;
+      if (to > cap) grow(to);
     },
     remove(hash, value) {
       hash >>>= 0;

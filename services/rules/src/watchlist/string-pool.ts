@@ -10,6 +10,8 @@ import { stringHash } from './string-hash';
  */
 export interface StringPool {
   intern(s: string): number;
+  /** `intern` of the UTF-8 text at `buf[at, at + len)` whose `stringHash` is `hash` (made elsewhere, e.g. on a worker). */
+  internBytes(hash: number, buf: Buffer, at: number, len: number): number;
   get(id: number): string;
   count(): number;
   bytes(): number;
@@ -25,8 +27,8 @@ export interface PoolImage {
   count: number;
 }
 
-/** Recently interned strings, so a run of entries from one import skips the arena lookup. */
-const HOT_MAX = 4096;
+/** Recently interned strings by hash (direct-mapped), so a run of entries from one import skips the table probe. */
+const HOT_BITS = 12;
 
 export function createStringPool(from?: PoolImage): StringPool {
   const arena = createByteArena(from?.arena);
@@ -37,7 +39,9 @@ export function createStringPool(from?: PoolImage): StringPool {
     if (from.addrs.length < next) throw new RangeError('not a string pool image');
     addrs.set(from.addrs.subarray(0, next));
   }
-  const hot = new Map<string, number>();
+  const hotHash = new Uint32Array(1 << HOT_BITS);
+  const hotId = new Uint32Array(1 << HOT_BITS);
+  let scratch = Buffer.allocUnsafeSlow(1024);
 
   const get = (id: number): string => {
     const addr = addrs[id]!;
@@ -45,39 +49,54 @@ export function createStringPool(from?: PoolImage): StringPool {
     const o = arena.offset(addr);
     return buf.toString('utf8', o + 4, o + 4 + buf.readUInt32LE(o));
   };
+  /** True if string `id` is the bytes `buf[at, at + len)`. */
+  const holds = (id: number, buf: Buffer, at: number, len: number): boolean => {
+    const addr = addrs[id]!;
+    const chunk = arena.chunk(addr);
+    const o = arena.offset(addr);
+    return chunk.readUInt32LE(o) === len && chunk.compare(buf, at, at + len, o + 4, o + 4 + len) === 0;
+  };
+
+  const internBytes = (hash: number, buf: Buffer, at: number, len: number): number => {
+    hash >>>= 0;
+    const slot = hash & ((1 << HOT_BITS) - 1);
+    const cached = hotId[slot]!;
+    if (cached !== 0 && hotHash[slot] === hash && holds(cached, buf, at, len)) return cached;
+    let id = 0;
+    for (let p = table.first(hash); p >= 0; p = table.next(hash, p)) {
+      if (holds(table.valueAt(p), buf, at, len)) {
+        id = table.valueAt(p);
+        break;
+      }
+    }
+    if (id === 0) {
+      const addr = arena.alloc(4 + len);
+      const chunk = arena.chunk(addr);
+      const o = arena.offset(addr);
+      chunk.writeUInt32LE(len, o);
+      buf.copy(chunk, o + 4, at, at + len);
+      if (next >= addrs.length) {
+        const bigger = new Uint32Array(addrs.length * 2);
+        bigger.set(addrs);
+        addrs = bigger;
+      }
+      id = next++;
+      addrs[id] = addr;
+      table.add(hash, id);
+    }
+    hotHash[slot] = hash;
+    hotId[slot] = id;
+    return id;
+  };
 
   return {
     intern(s) {
-      const cached = hot.get(s);
-      if (cached !== undefined) return cached;
-      const h = stringHash(s);
-      let id = 0;
-      for (let p = table.first(h); p >= 0; p = table.next(h, p)) {
-        if (get(table.valueAt(p)) === s) {
-          id = table.valueAt(p);
-          break;
-        }
-      }
-      if (id === 0) {
-        const len = Buffer.byteLength(s, 'utf8');
-        const addr = arena.alloc(4 + len);
-        const buf = arena.chunk(addr);
-        const o = arena.offset(addr);
-        buf.writeUInt32LE(len, o);
-        buf.write(s, o + 4, len, 'utf8');
-        if (next >= addrs.length) {
-          const bigger = new Uint32Array(addrs.length * 2);
-          bigger.set(addrs);
-          addrs = bigger;
-        }
-        id = next++;
-        addrs[id] = addr;
-        table.add(h, id);
-      }
-      if (hot.size >= HOT_MAX) hot.clear();
-      hot.set(s, id);
-      return id;
+      const max = s.length * 3;
+      if (scratch.length < max) scratch = Buffer.allocUnsafeSlow(Math.max(max, scratch.length * 2));
+      const len = scratch.write(s, 0, 'utf8');
+      return internBytes(stringHash(s), scratch, 0, len);
     },
+    internBytes,
     get,
     count: () => next - 1,
     bytes: () => arena.reserved() + table.bytes() + addrs.byteLength,
