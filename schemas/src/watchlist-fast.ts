@@ -47,7 +47,20 @@ const isObject = (v: unknown): v is Record<string, unknown> => {
   return proto === Object.prototype || proto === null;
 };
 const str = (v: unknown, min: number, max: number): v is string => typeof v === 'string' && v.length >= min && v.length <= max;
-const dateTime = (v: unknown): v is string => str(v, 0, 40) && DATE_TIME.test(v);
+/** Times seen lately and their instant (NaN: not an offset date-time): an import repeats a handful of them. */
+const times = new Map<string, number>();
+/** The instant of an `OffsetDateTime`, or NaN when `v` is not one. */
+function timeOf(v: unknown): number {
+  if (typeof v !== 'string') return Number.NaN;
+  let t = times.get(v);
+  if (t === undefined) {
+    t = v.length <= 40 && DATE_TIME.test(v) ? Date.parse(v) : Number.NaN;
+    if (times.size >= 1024) times.clear();
+    times.set(v, t);
+  }
+  return t;
+}
+const dateTime = (v: unknown): v is string => !Number.isNaN(timeOf(v));
 const jurisdiction = (v: unknown): v is string => typeof v === 'string' && isJurisdictionCode(v);
 /** Every own key of `o` is in `allowed` and none holds `undefined` (zod's handling of those is left to zod). */
 function onlyKnown(o: Record<string, unknown>, allowed: Set<string> | readonly string[]): boolean {
@@ -104,9 +117,9 @@ export function watchlistEntryFastPath(o: unknown): WatchlistEntry | undefined {
   if (typeof action !== 'string' || !ACTION_SET.has(action)) return undefined;
   if (!jurisdiction(ownerJurisdiction)) return undefined;
   if (!str(reason, 0, 500)) return undefined;
-  if (validFrom !== undefined && !dateTime(validFrom)) return undefined;
-  if (validUntil !== undefined && !dateTime(validUntil)) return undefined;
-  if (validFrom !== undefined && validUntil !== undefined && Date.parse(validFrom) > Date.parse(validUntil)) return undefined;
+  const from = validFrom === undefined ? -Infinity : timeOf(validFrom);
+  const until = validUntil === undefined ? Infinity : timeOf(validUntil);
+  if (Number.isNaN(from) || Number.isNaN(until) || from > until) return undefined;
   if (version !== undefined && (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 0)) return undefined;
   if (provenance !== undefined) {
     if (!isObject(provenance) || !onlyKnown(provenance, PROVENANCE_KEYS)) return undefined;

@@ -7,6 +7,7 @@ import { foldedHash, plateVariants, spellVariant, type Tier } from './plate-vari
 import { PREPARED_HEADER, createPreparedWriter, keyHash, preparedCarrierHash, preparedFoldedHash, preparedIdHash, preparedKeyHash, preparedRecordSize, preparedSize, preparedVersion } from './prepared-entry';
 import { createStringPool, type PoolImage, type StringPool } from './string-pool';
 import { stringHash } from './string-hash';
+import { copyBytes } from './bytes';
 
 export interface CompactWatchlistStats {
   entries: number;
@@ -189,7 +190,7 @@ export function createCompactWatchlist(opts: { expectedEntries?: number; compact
     const addr = arena.alloc(size);
     const chunk = arena.chunk(addr);
     const o = arena.offset(addr);
-    buf.copy(chunk, o, recAt, recAt + size);
+    copyBytes(buf, recAt, chunk, o, size);
     let t = recAt + size;
     for (let i = 0; i < 4; i++) {
       const len = buf.readInt32LE(t + 4);

@@ -1,6 +1,7 @@
 import { ACTIONS, SEVERITIES, WATCHLIST_CATEGORIES, WATCHLIST_KINDS, type WatchlistEntry } from '../../../../schemas/src';
 import type { ByteArena } from './byte-arena';
 import type { StringPool } from './string-pool';
+import { bytesEqual } from './bytes';
 
 /**
  * One watchlist entry as ~60 bytes: enums as bytes, the jurisdiction as a number, repeating text as pool
@@ -112,7 +113,7 @@ export function recordReader(arena: ByteArena, pool: StringPool) {
     idEqualsRecord(addr: number, buf: Buffer, at: number): boolean {
       const { b, o } = at_(addr);
       const len = b[o + HEADER]!;
-      return buf[at + HEADER] === len && b.compare(buf, at + HEADER + 1, at + HEADER + 1 + len, o + HEADER + 1, o + HEADER + 1 + len) === 0;
+      return buf[at + HEADER] === len && bytesEqual(b, o + HEADER + 1, buf, at + HEADER + 1, len);
     },
     entryId(addr: number): string {
       const { b, o } = at(addr);

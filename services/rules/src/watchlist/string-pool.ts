@@ -1,6 +1,7 @@
 import { createByteArena, type ArenaImage } from './byte-arena';
 import { createHashMultimap, type MultimapImage } from './hash-multimap';
 import { stringHash } from './string-hash';
+import { bytesEqual, copyBytes } from './bytes';
 
 /**
  * Interned strings (reasons, validity times, provenance and attribute blobs), stored once as UTF-8 in a
@@ -54,7 +55,7 @@ export function createStringPool(from?: PoolImage): StringPool {
     const addr = addrs[id]!;
     const chunk = arena.chunk(addr);
     const o = arena.offset(addr);
-    return chunk.readUInt32LE(o) === len && chunk.compare(buf, at, at + len, o + 4, o + 4 + len) === 0;
+    return chunk.readUInt32LE(o) === len && bytesEqual(chunk, o + 4, buf, at, len);
   };
 
   const internBytes = (hash: number, buf: Buffer, at: number, len: number): number => {
@@ -74,7 +75,7 @@ export function createStringPool(from?: PoolImage): StringPool {
       const chunk = arena.chunk(addr);
       const o = arena.offset(addr);
       chunk.writeUInt32LE(len, o);
-      buf.copy(chunk, o + 4, at, at + len);
+      copyBytes(buf, at, chunk, o + 4, len);
       if (next >= addrs.length) {
         const bigger = new Uint32Array(addrs.length * 2);
         bigger.set(addrs);
