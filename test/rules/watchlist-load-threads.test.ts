@@ -3,6 +3,7 @@ import { WatchlistEntrySchema, computeCheckDigit, type WatchlistEntry } from '..
 import { createReferenceData, type ReferenceData } from '../../services/rules/src/reference-loader';
 import { DEFAULT_RULES } from '../../services/rules/src/default-rules';
 import { createCompactWatchlist, type CompactWatchlist } from '../../services/rules/src/watchlist/compact-watchlist';
+import { createPrepareWorkers, type PrepareWorkers } from '../../services/rules/src/watchlist/prepare-workers';
 import { createNamespace, type Namespace } from '../support/namespace';
 
 /**
@@ -53,7 +54,7 @@ describe('rules watchlist read with worker threads', () => {
   });
   afterAll(() => ns?.cleanup());
 
-  const read = async (threads: number): Promise<{ wl: CompactWatchlist; ref: ReferenceData }> => {
+  const read = async (threads: number, create?: (threads: number) => PrepareWorkers): Promise<{ wl: CompactWatchlist; ref: ReferenceData }> => {
     const wl = createCompactWatchlist();
     const ref = createReferenceData({
       kafka: ns.kafka,
@@ -61,7 +62,7 @@ describe('rules watchlist read with worker threads', () => {
       watchlist: wl,
       defaults: DEFAULT_RULES,
       retroGroupId: retroGroupId(),
-      loadWorkers: { threads, fromRecords: 0 },
+      loadWorkers: { threads, fromRecords: 0, create },
       logger: ns.logger,
     });
     await ref.start();
@@ -101,6 +102,21 @@ describe('rules watchlist read with worker threads', () => {
     expect(threaded.wl.matchPerson(p.key, AT)).toEqual(main.wl.matchPerson(p.key, AT));
     for (const q of [plate(N + 5), plate(N + 5).replace('C', 'G'), plate(3)]) expect(threaded.wl.matchVehicle(q, AT)).toEqual(main.wl.matchVehicle(q, AT));
     expect(threaded.wl.matchPermits({ carrierPlate: plate(509) }, AT).map((e: WatchlistEntry) => e.entryId)).toEqual(['WL-LT-X-9']);
+  });
+
+  it('reads a chunk on the main thread when its worker fails, and gives the same result', async () => {
+    const main = await read(0);
+    let chunks = 0;
+    const flaky = (threads: number): PrepareWorkers => {
+      const real = createPrepareWorkers(threads);
+      // Every other chunk's worker "dies" (the answer never comes back).
+      return { ...real, prepare: (values) => (chunks++ % 2 === 1 ? Promise.reject(new Error('worker exited (code 1)')) : real.prepare(values)) };
+    };
+    const threaded = await read(2, flaky);
+    expect(chunks).toBeGreaterThan(1);
+    const sorted = (wl: CompactWatchlist) => [...wl.entries()].sort((a, b) => (a.entryId < b.entryId ? -1 : 1));
+    expect(sorted(threaded.wl)).toEqual(sorted(main.wl));
+    expect([...threaded.ref.watchlistMark().positions].sort()).toEqual([...main.ref.watchlistMark().positions].sort());
   });
 
   it('reads on the main thread when the backlog is below the threshold', async () => {

@@ -92,7 +92,7 @@ export function createReferenceData(deps: {
    * has at least `fromRecords` watchlist records to read (a cold start of a big list) and the store takes prepared
    * entries. `threads: 0` reads everything on the main thread.
    */
-  loadWorkers?: { threads: number; fromRecords: number };
+  loadWorkers?: { threads: number; fromRecords: number; /** Makes the pool (tests give a failing one). */ create?: (threads: number) => PrepareWorkers };
   logger: Logger;
 }): ReferenceData {
   const log = deps.logger.child({ component: 'reference-data' });
@@ -214,6 +214,7 @@ export function createReferenceData(deps: {
     let chunks = 0;
     let running: Promise<void> | undefined;
     let retiring: (() => void) | undefined;
+    let workerFailed = false;
     let waiters: Array<() => void> = [];
     const retireIfIdle = () => {
       if (!retiring || queue.length > 0 || running) return;
@@ -233,11 +234,19 @@ export function createReferenceData(deps: {
           item.after();
           continue;
         }
-        const buf = await item.out;
+        let buf: Buffer | undefined;
+        try {
+          buf = await item.out;
+        } catch (err) {
+          // A worker gone (out of memory, killed): this chunk, and any after it that fail too, are read here instead.
+          if (!workerFailed) log.warn({ err }, 'a watchlist worker thread failed: reading its records on the main thread');
+          workerFailed = true;
+        }
         // A snapshot being written sees the index and positions as they were when it began.
         while (held) await held.catch(() => undefined);
         if (failed) break;
-        applyChunk(watchlist, item.partition, item.records, buf);
+        if (buf) applyChunk(watchlist, item.partition, item.records, buf);
+        else for (const r of item.records) applyWatchlist(watchlist, item.partition, r.offset, r.key, r.value);
         queue.shift();
         chunks--;
         wake();
@@ -352,7 +361,7 @@ export function createReferenceData(deps: {
       const threads = deps.loadWorkers?.threads ?? 0;
       loadThreads = 0;
       if (deps.watchlist && 'upsertPrepared' in deps.watchlist && threads > 0 && backlog >= (deps.loadWorkers?.fromRecords ?? 0)) {
-        bulk = createBulkRead(deps.watchlist as CompactWatchlist, createPrepareWorkers(threads));
+        bulk = createBulkRead(deps.watchlist as CompactWatchlist, (deps.loadWorkers?.create ?? createPrepareWorkers)(threads));
         loadThreads = threads;
         log.info({ records: backlog, threads }, 'reading the watchlist with worker threads');
       }
