@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { drugTestEvent, inspectionEvent, residentId, seizureEvent } from './fixtures';
+import fc from 'fast-check';
 import { Partitioners } from 'kafkajs';
 import { MAX_PACK, packSightings, partitionOfKey, SIGHTING_PACK_KEY, SightingPackSchema, SightingSchema, sightingsOf, type Sighting } from './sighting';
 
@@ -17,6 +18,19 @@ describe('sightings of an event', () => {
     expect(t).toMatchObject([{ subjectKind: 'person', role: 'subject', positive: true, relatedEventId: 'insp-00000001' }]);
     const z = sightingsOf(seizureEvent({ vehicles: [{ plate: '晋C12345' }, { plate: '晋D7H2K9' }] }));
     expect(z.map((x) => x.key)).toEqual(['plate:晋C12345', 'plate:晋D7H2K9', `person:140882199007051231`]);
+  });
+});
+
+describe('partition of a subject key', () => {
+  it('is kafkajs’ default partitioner’s for any key (every length mod 4, any UTF-8) and partition count', () => {
+    const partitioner = Partitioners.DefaultPartitioner();
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 40 }), fc.constantFrom(1, 3, 6, 12, 64, 1000), (key, n) => {
+        const meta = Array.from({ length: n }, (_, i) => ({ partitionId: i, leader: 1 }));
+        expect(partitionOfKey(key, n)).toBe(partitioner({ topic: 't', partitionMetadata: meta as never, message: { key, value: null } }));
+      }),
+      { numRuns: Number(process.env.FC_RUNS ?? 200) * 10 },
+    );
   });
 });
 
