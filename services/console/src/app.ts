@@ -3,7 +3,7 @@ import type { Kafka, Producer } from 'kafkajs';
 import type { Client } from '@elastic/elasticsearch';
 import websocket from '@fastify/websocket';
 import { Gauge } from 'prom-client';
-import { RuleSchema, parseWatchlistEntry, type Rule, type WatchlistEntry } from '../../../schemas/src';
+import { RuleSchema, type Rule } from '../../../schemas/src';
 import { createHttpService } from '../../../lib/http-service';
 import { createMetrics } from '../../../lib/metrics';
 import { createKafka } from '../../../lib/kafka';
@@ -34,6 +34,7 @@ import { registerRuleRoutes } from './routes-rules';
 import { registerWatchlistRoutes } from './routes-watchlist';
 import { registerSearchRoutes } from './search';
 import { createWatchlistImporter } from './watchlist-import';
+import { createWatchlistView } from './watchlist-view';
 import { registerWebConsole } from './web-static';
 import { registerWebSecurity } from './web-security';
 import type { ConsoleConfig } from './config';
@@ -74,7 +75,7 @@ export function buildConsole(config: ConsoleConfig, deps: ConsoleDeps): ConsoleS
   const access = createAccessSync({ kafka, topic: topics.access, accounts, tokens, producer, logger: log, name: `console-${config.INSTANCE_ID}`, demoMode: config.DEMO_MODE });
   const checkGrant = createGrantCheck((id) => access.grant(id));
   const audit = createAuditTrail({ producer, topic: topics.audit, instanceId: config.INSTANCE_ID, logger: log });
-  const watchlist = createCompactedView<WatchlistEntry>({ kafka, topic: topics.watchlist, parse: parseJsonWith({ safeParse: parseWatchlistEntry }), logger: log, name: 'watchlist' });
+  const watchlist = createWatchlistView({ kafka, topic: topics.watchlist, logger: log });
   const rules = createCompactedView<Rule>({ kafka, topic: topics.rules, parse: parseJsonWith(RuleSchema), logger: log, name: 'rules' });
   const workflow = createHitWorkflow({ store, producer, checkpoints, audit, logger: log, confirmTimeoutMs: config.ACTION_CONFIRM_TIMEOUT_MS, escalateAfterMs: config.ESCALATE_AFTER_MS, escalationScanMs: config.ESCALATION_SCAN_MS });
   const importer = createWatchlistImporter({ producer, topic: topics.watchlist, view: watchlist, audit, batchSize: config.IMPORT_BATCH_SIZE, limitBytes: config.IMPORT_LIMIT_BYTES, logger: log });
@@ -100,7 +101,7 @@ export function buildConsole(config: ConsoleConfig, deps: ConsoleDeps): ConsoleS
       topic: topics.rules,
       view: rules,
       defaults: DEFAULT_RULES,
-      backtest: createBacktestRunner({ es, indexPrefix: config.ES_INDEX_PREFIX, registry: checkpoints, watchlist: () => watchlist.values(), maxEvents: config.BACKTEST_MAX_EVENTS }),
+      backtest: createBacktestRunner({ es, indexPrefix: config.ES_INDEX_PREFIX, registry: checkpoints, watchlist: () => watchlist.lookup, maxEvents: config.BACKTEST_MAX_EVENTS }),
       audit,
     });
     registerAccountRoutes(api, { tokens, accounts, access, checkpoints, audit });

@@ -1,9 +1,9 @@
 import type { Client } from '@elastic/elasticsearch';
-import { EventSchema, type Event, type Rule, type WatchlistEntry, safeParse } from '../../../schemas/src';
+import { EventSchema, type Event, type Rule, safeParse } from '../../../schemas/src';
 import { AppError } from '../../../lib/errors';
 import type { CheckpointRegistry } from '../../../lib/checkpoints';
 import { backtest } from '../../rules/src/backtest';
-import { createWatchlistIndex } from '../../rules/src/simple-watchlist';
+import type { WatchlistLookup } from '../../rules/src/watchlist-port';
 import type { BacktestRunner } from './routes-rules';
 
 /**
@@ -39,11 +39,12 @@ export async function* eventsInRange(es: Client, indexPrefix: string, range: { f
   }
 }
 
-/** The backtest the rules API runs: the rules service's own evaluators over the watchlist as it is now. */
-export function createBacktestRunner(deps: { es: Client; indexPrefix: string; registry: CheckpointRegistry; watchlist: () => Iterable<WatchlistEntry>; maxEvents: number }): BacktestRunner {
+/**
+ * The backtest the rules API runs: the rules service's own evaluators over the watchlist as it is now (the console's
+ * live index — no copy of 10 million entries per run; a change made during a run is seen from then on).
+ */
+export function createBacktestRunner(deps: { es: Client; indexPrefix: string; registry: CheckpointRegistry; watchlist: () => WatchlistLookup; maxEvents: number }): BacktestRunner {
   return async (rule: Rule, range) => {
-    const watchlist = createWatchlistIndex();
-    for (const e of deps.watchlist()) watchlist.upsert(e);
-    return backtest(rule, eventsInRange(deps.es, deps.indexPrefix, range, { max: deps.maxEvents }), { watchlist, registry: deps.registry });
+    return backtest(rule, eventsInRange(deps.es, deps.indexPrefix, range, { max: deps.maxEvents }), { watchlist: deps.watchlist(), registry: deps.registry });
   };
 }

@@ -15,13 +15,27 @@ export interface CompactedView<T> {
   applyLocal(key: string, value: T | undefined): void;
 }
 
+/** Where a view keeps the latest value per key (a Map unless the caller brings a more compact store). */
+export interface ViewStore<T> {
+  get(key: string): T | undefined;
+  set(key: string, value: T): void;
+  delete(key: string): void;
+  values(): IterableIterator<T>;
+  size(): number;
+}
+
+export function mapStore<T>(): ViewStore<T> {
+  const map = new Map<string, T>();
+  return { get: (k) => map.get(k), set: (k, v) => void map.set(k, v), delete: (k) => void map.delete(k), values: () => map.values(), size: () => map.size };
+}
+
 /**
  * An in-memory map of a compacted topic (watchlist entries, rules): latest value per key, tombstone =
  * delete, invalid values skipped. Every instance reads it whole with a group of its own.
  */
-export function createCompactedView<T>(deps: { kafka: Kafka; topic: string; parse: (raw: string) => T | undefined; logger: Logger; name: string }): CompactedView<T> {
+export function createCompactedView<T>(deps: { kafka: Kafka; topic: string; parse: (raw: string) => T | undefined; logger: Logger; name: string; store?: ViewStore<T> }): CompactedView<T> {
   const log = deps.logger.child({ component: `${deps.name}-view` });
-  const map = new Map<string, T>();
+  const map = deps.store ?? mapStore<T>();
   let consumer: Consumer | undefined;
   let caughtUp = false;
 
@@ -29,7 +43,7 @@ export function createCompactedView<T>(deps: { kafka: Kafka; topic: string; pars
     isCaughtUp: () => caughtUp,
     get: (k) => map.get(k),
     values: () => map.values(),
-    size: () => map.size,
+    size: () => map.size(),
     applyLocal(k, v) {
       if (v === undefined) map.delete(k);
       else map.set(k, v);
@@ -48,7 +62,7 @@ export function createCompactedView<T>(deps: { kafka: Kafka; topic: string; pars
       const check = () => {
         if (!caughtUp && remaining.size === 0) {
           caughtUp = true;
-          log.info({ size: map.size }, 'view caught up');
+          log.info({ size: map.size() }, 'view caught up');
           resolve();
         }
       };

@@ -9,7 +9,7 @@ import { isKafkaUnavailable } from '../../../lib/kafka';
 import type { TokenService } from '../../../lib/auth/tokens';
 import { allow, inScope } from './access-policy';
 import type { AuditTrail } from './audit';
-import type { CompactedView } from './compacted-view';
+import type { WatchlistView } from './watchlist-view';
 import { maskIdsFor } from './privacy';
 import type { WatchlistImporter } from './watchlist-import';
 
@@ -29,19 +29,12 @@ const produceError = (err: unknown) => new AppError(isKafkaUnavailable(err) ? 'k
  * instance's view of the topic, writes produced with acks=all. Admins change only entries owned within
  * their jurisdiction.
  */
-export function registerWatchlistRoutes(app: FastifyInstance, deps: { tokens: TokenService; producer: Producer; topic: string; view: CompactedView<WatchlistEntry>; importer: WatchlistImporter; audit: AuditTrail }): void {
+export function registerWatchlistRoutes(app: FastifyInstance, deps: { tokens: TokenService; producer: Producer; topic: string; view: WatchlistView; importer: WatchlistImporter; audit: AuditTrail }): void {
   app.get('/api/v1/watchlist/entries', { schema: { tags: ['watchlist'], summary: 'Entries owned within your jurisdiction' } }, async (req) => {
     const p = allow(deps.tokens, req, 'GET /api/v1/watchlist/entries');
     const q = parseWith(ListQuery, req.query, 'query');
-    const needle = q.q?.toLowerCase();
-    const items: WatchlistEntry[] = [];
-    for (const e of deps.view.values()) {
-      if (!inScope(p, e.ownerJurisdiction) || (q.kind && e.kind !== q.kind) || (q.category && e.category !== q.category)) continue;
-      if (needle && ![e.entryId, e.key, e.reason, e.display?.zh ?? '', e.display?.en ?? ''].some((s) => s.toLowerCase().includes(needle))) continue;
-      items.push(e);
-    }
-    items.sort((a, b) => (a.entryId < b.entryId ? -1 : 1));
-    return { items: items.slice(0, q.limit).map((e) => maskIdsFor(p, e)), total: items.length };
+    const { items, total } = deps.view.list({ inScope: (j) => inScope(p, j), kind: q.kind, category: q.category, needle: q.q?.toLowerCase() }, q.limit);
+    return { items: items.map((e) => maskIdsFor(p, e)), total };
   });
 
   app.get('/api/v1/watchlist/entries/:entryId', { schema: { tags: ['watchlist'] } }, async (req) => {

@@ -1,4 +1,4 @@
-import { canonicalPermitNo, canonicalPlate, foldLookalikes, parseResidentId, plateDiff, type WatchlistEntry } from '../../../../schemas/src';
+import { WATCHLIST_CATEGORIES, WATCHLIST_KINDS, canonicalPermitNo, canonicalPlate, foldLookalikes, parseResidentId, plateDiff, type WatchlistEntry } from '../../../../schemas/src';
 import type { VehicleMatchView, WatchlistStore } from '../watchlist-port';
 import { createByteArena, type ArenaImage, type ByteArena } from './byte-arena';
 import { KIND_PERMIT, KIND_PERSON, KIND_VEHICLE, POOL_IDS_AT, copyRecord, recordReader, type RecordReader } from './entry-codec';
@@ -24,7 +24,22 @@ export interface CompactWatchlistStats {
   compactions: number;
 }
 
+/** One stored entry's fields, read from its record without decoding the rest (valid during the visit only). */
+export interface RecordView {
+  kind(): WatchlistEntry['kind'];
+  category(): WatchlistEntry['category'];
+  ownerJurisdiction(): string;
+  entryId(): string;
+  key(): string;
+  reason(): string;
+  /** The JSON of the fields the record does not hold itself (attributes, provenance, display…), '' when none. */
+  restJson(): string;
+  decode(): WatchlistEntry;
+}
+
 export interface CompactWatchlist extends WatchlistStore {
+  /** Visits every entry, slot order, through a view that decodes nothing it is not asked for. */
+  forEachRecord(visit: (r: RecordView) => void): void;
   /**
    * `upsert` of an entry prepared with `createPreparedWriter` (possibly on another thread): the one at
    * `buf[at…]`. Returns where the next byte after it is.
@@ -238,6 +253,27 @@ export function createCompactWatchlist(opts: { expectedEntries?: number; compact
       return slot < 0 ? undefined : rec.decode(slots[slot]!);
     },
     size: () => perKind[0]! + perKind[1]! + perKind[2]!,
+    forEachRecord(visit) {
+      let addr = 0;
+      const view: RecordView = {
+        kind: () => WATCHLIST_KINDS[rec.kind(addr)]!,
+        category: () => WATCHLIST_CATEGORIES[rec.category(addr)]!,
+        ownerJurisdiction: () => rec.ownerJurisdiction(addr),
+        entryId: () => rec.entryId(addr),
+        key: () => rec.key(addr),
+        reason: () => pool.get(rec.refs(addr)[0]),
+        restJson: () => {
+          const rest = rec.refs(addr)[3];
+          return rest === 0 ? '' : pool.get(rest);
+        },
+        decode: () => rec.decode(addr),
+      };
+      for (let s = 0; s < nextSlot; s++) {
+        if (slots[s] === EMPTY) continue;
+        addr = slots[s]!;
+        visit(view);
+      }
+    },
     *entries() {
       for (let s = 0; s < nextSlot; s++) if (slots[s] !== EMPTY) yield rec.decode(slots[s]!);
     },

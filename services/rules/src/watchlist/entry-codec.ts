@@ -91,6 +91,11 @@ export function recordReader(arena: ByteArena, pool: StringPool) {
   const at_ = at;
   const reader = {
     kind: (addr: number): number => arena.chunk(addr)[arena.offset(addr)]!,
+    category: (addr: number): number => arena.chunk(addr)[arena.offset(addr) + 1]!,
+    ownerJurisdiction(addr: number): string {
+      const { b, o } = at(addr);
+      return String(b.readUInt32LE(o + 4)).padStart(6, '0');
+    },
     version(addr: number): number {
       const { b, o } = at(addr);
       const v = b.readUInt32LE(o + 8);

@@ -1,0 +1,47 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { WatchlistEntrySchema, computeCheckDigit, type WatchlistEntry } from '../../../schemas/src';
+import { createCompactWatchlist } from '../../rules/src/watchlist/compact-watchlist';
+import { listEntries, type WatchlistFilter } from './watchlist-view';
+
+const RUNS = Number(process.env.FC_RUNS ?? 200);
+const JURISDICTIONS = ['140000', '140800', '140882', '530600', '530621'];
+const person = (n: number, owner: string, reason: string, display?: { zh: string; en: string }): WatchlistEntry => {
+  const first17 = `14088219900101${String(n).padStart(3, '0')}`;
+  return WatchlistEntrySchema.parse({ entryId: `WL-${String(n * 7919 % 1000).padStart(3, '0')}-${n}`, kind: 'person', key: first17 + computeCheckDigit(first17), category: n % 2 ? 'fugitive' : 'registered_drug_user', severity: 'high', action: 'detain', ownerJurisdiction: owner, reason, ...(display ? { display } : {}) });
+};
+const vehicle = (n: number, owner: string, reason: string): WatchlistEntry =>
+  WatchlistEntrySchema.parse({ entryId: `WL-V${n}`, kind: 'vehicle', key: `晋C${String(10000 + n).slice(-5)}`, category: 'case_vehicle', severity: 'high', action: 'detain', ownerJurisdiction: owner, reason, provenance: { source: 'admin', by: 'Zhang', at: '2026-01-01T00:00:00Z' } });
+
+/** The listing as the console did it over JS objects: filter everything, sort by id, cut. */
+function naive(entries: WatchlistEntry[], f: WatchlistFilter, limit: number) {
+  const n = f.needle;
+  const all = entries
+    .filter((e) => f.inScope(e.ownerJurisdiction) && (!f.kind || e.kind === f.kind) && (!f.category || e.category === f.category))
+    .filter((e) => !n || [e.entryId, e.key, e.reason, e.display?.zh ?? '', e.display?.en ?? ''].some((s) => s.toLowerCase().includes(n)))
+    .sort((a, b) => (a.entryId < b.entryId ? -1 : 1));
+  return { items: all.slice(0, limit), total: all.length };
+}
+
+describe('watchlist listing over the compact index', () => {
+  it('gives what filtering, sorting and cutting every entry gives, decoding only what it returns', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ n: fc.nat(999), owner: fc.constantFrom(...JURISDICTIONS), reason: fc.constantFrom('在逃 Fugitive', '涉毒 drugs', 'case 7'), display: fc.option(fc.constantFrom({ zh: '张三', en: 'Zhang San' }, { zh: '李四', en: 'Li Si' }), { nil: undefined }), vehicle: fc.boolean() }), { maxLength: 60 }),
+        fc.record({ scope: fc.constantFrom('000000', '140000', '140800', '530600'), kind: fc.option(fc.constantFrom('person', 'vehicle') as fc.Arbitrary<'person' | 'vehicle'>, { nil: undefined }), category: fc.option(fc.constantFrom('fugitive', 'case_vehicle') as fc.Arbitrary<'fugitive' | 'case_vehicle'>, { nil: undefined }), needle: fc.option(fc.constantFrom('wl-', 'zhang', '李', 'fugitive', 'admin', 'c1', 'nothing'), { nil: undefined }), limit: fc.integer({ min: 1, max: 20 }) }),
+        (specs, q) => {
+          const index = createCompactWatchlist();
+          const held = new Map<string, WatchlistEntry>();
+          for (const s of specs) {
+            const e = s.vehicle ? vehicle(s.n, s.owner, s.reason) : person(s.n, s.owner, s.reason, s.display);
+            index.upsert(e);
+            held.set(e.entryId, e);
+          }
+          const f: WatchlistFilter = { inScope: (j) => q.scope === '000000' || j.startsWith(q.scope.replace(/0+$/, '')), kind: q.kind, category: q.category, needle: q.needle };
+          expect(listEntries(index, f, q.limit)).toEqual(naive([...held.values()], f, q.limit));
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
+});
