@@ -33,7 +33,7 @@ export function registerWatchlistRoutes(app: FastifyInstance, deps: { tokens: To
   app.get('/api/v1/watchlist/entries', { schema: { tags: ['watchlist'], summary: 'Entries owned within your jurisdiction' } }, async (req) => {
     const p = allow(deps.tokens, req, 'GET /api/v1/watchlist/entries');
     const q = parseWith(ListQuery, req.query, 'query');
-    const { items, total } = deps.view.list({ inScope: (j) => inScope(p, j), kind: q.kind, category: q.category, needle: q.q?.toLowerCase() }, q.limit);
+    const { items, total } = await deps.view.list({ inScope: (j) => inScope(p, j), kind: q.kind, category: q.category, needle: q.q?.toLowerCase() }, q.limit);
     return { items: items.map((e) => maskIdsFor(p, e)), total };
   });
 

@@ -18,7 +18,7 @@ export interface WatchlistView extends CompactedView<WatchlistEntry> {
   /** The index itself, for lookups as the rules service makes them (ad-hoc backtests): live, not a copy. */
   lookup: WatchlistLookup;
   /** The first `limit` matching entries by entry id, and how many match in all. */
-  list(filter: WatchlistFilter, limit: number): { items: WatchlistEntry[]; total: number };
+  list(filter: WatchlistFilter, limit: number): Promise<{ items: WatchlistEntry[]; total: number }>;
 }
 
 /**
@@ -40,21 +40,37 @@ export function createWatchlistView(deps: { kafka: Kafka; topic: string; logger:
   return { ...view, lookup: index, list: (filter, limit) => listEntries(index, filter, limit) };
 }
 
+/** Slots scanned between two turns of the event loop: the live feed goes on while a listing reads 10 M entries. */
+const SLICE = 50_000;
+
 /** `list` over any compact index (exported for its test). */
-export function listEntries(index: CompactWatchlist, f: WatchlistFilter, limit: number): { items: WatchlistEntry[]; total: number } {
+export async function listEntries(index: CompactWatchlist, f: WatchlistFilter, limit: number): Promise<{ items: WatchlistEntry[]; total: number }> {
   let total = 0;
   // The `limit` smallest entry ids matched so far, sorted; entries are decoded only for these, at the end.
   const top: string[] = [];
+  // Shared text (an import's reasons, provenance) is lower-cased and searched once per listing, not once per entry.
+  const textMatch = new Map<number, boolean>();
+  const n = f.needle;
+  const sharedHas = (id: number, text: () => string): boolean => {
+    let m = textMatch.get(id);
+    if (m === undefined) {
+      m = id !== 0 && text().toLowerCase().includes(n!);
+      if (textMatch.size > 100_000) textMatch.clear();
+      textMatch.set(id, m);
+    }
+    return m;
+  };
   const matches = (r: RecordView): boolean => {
     if ((f.kind && r.kind() !== f.kind) || (f.category && r.category() !== f.category) || !f.inScope(r.ownerJurisdiction())) return false;
-    const n = f.needle;
-    if (!n || r.entryId().toLowerCase().includes(n) || r.key().toLowerCase().includes(n) || r.reason().toLowerCase().includes(n)) return true;
+    if (!n || r.entryId().toLowerCase().includes(n) || r.key().toLowerCase().includes(n)) return true;
+    const [reason, rest] = r.textIds();
+    if (sharedHas(reason, () => r.reason())) return true;
     // The display names are in the record's JSON of other fields: decode only an entry whose JSON holds the text at all.
-    if (!r.restJson().toLowerCase().includes(n)) return false;
+    if (!sharedHas(rest, () => r.restJson())) return false;
     const d = r.decode().display;
     return !!d && (d.zh.toLowerCase().includes(n) || d.en.toLowerCase().includes(n));
   };
-  index.forEachRecord((r) => {
+  const visit = (r: RecordView) => {
     if (!matches(r)) return;
     total++;
     const id = r.entryId();
@@ -68,6 +84,14 @@ export function listEntries(index: CompactWatchlist, f: WatchlistFilter, limit: 
     }
     top.splice(lo, 0, id);
     if (top.length > limit) top.pop();
-  });
-  return { items: top.map((id) => index.get(id)!), total };
+  };
+  for (let from = 0; ; ) {
+    const next = index.forEachRecord(visit, from, from + SLICE);
+    if (next < from + SLICE) break; // reached the last slot in use
+    from = next;
+    await new Promise<void>((r) => setImmediate(r));
+  }
+  // An entry removed while the listing yielded is left out.
+  const items = top.map((id) => index.get(id)).filter((e): e is WatchlistEntry => e !== undefined);
+  return { items, total };
 }

@@ -34,12 +34,18 @@ export interface RecordView {
   reason(): string;
   /** The JSON of the fields the record does not hold itself (attributes, provenance, display…), '' when none. */
   restJson(): string;
+  /** Pool ids of the reason and of that JSON (0: none): text shared by many entries has one id. */
+  textIds(): [reason: number, rest: number];
   decode(): WatchlistEntry;
 }
 
 export interface CompactWatchlist extends WatchlistStore {
-  /** Visits every entry, slot order, through a view that decodes nothing it is not asked for. */
-  forEachRecord(visit: (r: RecordView) => void): void;
+  /**
+   * Visits the entries of slots `[from, to)` (all by default), in slot order, through a view that decodes nothing it
+   * is not asked for; returns the slot to go on from (a long scan can yield between calls). Changes made between
+   * calls are seen or not, as with any live iteration.
+   */
+  forEachRecord(visit: (r: RecordView) => void, from?: number, to?: number): number;
   /**
    * `upsert` of an entry prepared with `createPreparedWriter` (possibly on another thread): the one at
    * `buf[at…]`. Returns where the next byte after it is.
@@ -253,7 +259,7 @@ export function createCompactWatchlist(opts: { expectedEntries?: number; compact
       return slot < 0 ? undefined : rec.decode(slots[slot]!);
     },
     size: () => perKind[0]! + perKind[1]! + perKind[2]!,
-    forEachRecord(visit) {
+    forEachRecord(visit, from = 0, to = Infinity) {
       let addr = 0;
       const view: RecordView = {
         kind: () => WATCHLIST_KINDS[rec.kind(addr)]!,
@@ -266,13 +272,19 @@ export function createCompactWatchlist(opts: { expectedEntries?: number; compact
           const rest = rec.refs(addr)[3];
           return rest === 0 ? '' : pool.get(rest);
         },
+        textIds: () => {
+          const refs = rec.refs(addr);
+          return [refs[0], refs[3]];
+        },
         decode: () => rec.decode(addr),
       };
-      for (let s = 0; s < nextSlot; s++) {
+      const end = Math.min(to, nextSlot);
+      for (let s = from; s < end; s++) {
         if (slots[s] === EMPTY) continue;
         addr = slots[s]!;
         visit(view);
       }
+      return end;
     },
     *entries() {
       for (let s = 0; s < nextSlot; s++) if (slots[s] !== EMPTY) yield rec.decode(slots[s]!);
