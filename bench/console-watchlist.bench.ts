@@ -7,10 +7,13 @@ import { createLogger } from '../lib/logger';
 import { retry } from '../lib/retry';
 import { createWatchlistView } from '../services/console/src/watchlist-view';
 import { describeMachine } from './machine';
+import { entryAt } from './lib/watchlist-entries';
+import { parseWatchlistEntry, type WatchlistEntry } from '../schemas/src';
 
 /**
  * The console's copy of the watchlist at scale: how long it takes to read, the memory it holds, and how long a
- * listing takes (all entries, one kind in one province, a text search). Reads the topic `bench/watchlist.bench.ts`
+ * listing takes (all entries, one kind in one province, a text search); and, for comparison, the heap an entry
+ * takes held as a parsed object in a Map (as the console held them before). Reads the topic `bench/watchlist.bench.ts`
  * made (`bench-wl-<N>-watchlist.v1`; run that first, `--quick` for 1 M).
  *
  *   node --expose-gc --import tsx bench/console-watchlist.bench.ts [--entries 1000000] [--out file.json]
@@ -54,7 +57,21 @@ async function main() {
     textSearch: await time('text search "刑侦字12345"', () => view.list({ inScope: () => true, needle: '刑侦字12345' }, 100)),
   };
   await view.stop();
-  const result = { date: new Date().toISOString(), name: 'console-watchlist', entries: view.size(), machine: describeMachine(), loadSeconds: Math.round(loadSeconds * 10) / 10, rssMiB: Math.round(m.rss / 2 ** 20), heapUsedMiB: Math.round(m.heapUsed / 2 ** 20), externalMiB: Math.round(m.external / 2 ** 20), listingMs: listing };
+
+  // For comparison: the same kind of entries held as the console held them before, parsed objects in a Map.
+  const sample = Math.min(N, 500_000);
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const before = process.memoryUsage().heapUsed;
+  const objects = new Map<string, WatchlistEntry>();
+  for (let i = 0; i < sample; i++) {
+    const e = parseWatchlistEntry(JSON.parse(JSON.stringify(entryAt(i)))).data!;
+    objects.set(e.entryId, e);
+  }
+  gc?.();
+  const objectBytesPerEntry = Math.round((process.memoryUsage().heapUsed - before) / objects.size);
+  say(`as JS objects in a Map: ${objectBytesPerEntry} heap bytes an entry (${sample.toLocaleString('en-US')} held)${gc ? '' : ' — run with --expose-gc for a clean figure'}`);
+  const result = { date: new Date().toISOString(), name: 'console-watchlist', entries: view.size(), machine: describeMachine(), loadSeconds: Math.round(loadSeconds * 10) / 10, rssMiB: Math.round(m.rss / 2 ** 20), heapUsedMiB: Math.round(m.heapUsed / 2 ** 20), externalMiB: Math.round(m.external / 2 ** 20), listingMs: listing, asObjects: { entries: sample, heapBytesPerEntry: objectBytesPerEntry } };
   if (args.out) writeFileSync(args.out, `${JSON.stringify(result, null, 2)}\n`);
   console.log(JSON.stringify(result));
   process.exit(0);
