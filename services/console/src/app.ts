@@ -101,7 +101,7 @@ export function buildConsole(config: ConsoleConfig, deps: ConsoleDeps): ConsoleS
       topic: topics.rules,
       view: rules,
       defaults: DEFAULT_RULES,
-      backtest: createBacktestRunner({ es, indexPrefix: config.ES_INDEX_PREFIX, registry: checkpoints, watchlist: () => watchlist.lookup, maxEvents: config.BACKTEST_MAX_EVENTS }),
+      backtest: createBacktestRunner({ es, indexPrefix: config.ES_INDEX_PREFIX, registry: checkpoints, watchlist: () => watchlist.readyLookup(), maxEvents: config.BACKTEST_MAX_EVENTS }),
       audit,
     });
     registerAccountRoutes(api, { tokens, accounts, access, checkpoints, audit });
@@ -125,10 +125,19 @@ export function buildConsole(config: ConsoleConfig, deps: ConsoleDeps): ConsoleS
         await admin.disconnect();
       }
       await producer.connect();
-      await Promise.all([access.start(), watchlist.start(), rules.start(), store.start()]);
+      // The watchlist may take minutes at 10 M entries: the live feed and the hit workflow do not wait for it past
+      // WATCHLIST_READY_WAIT_SECONDS (its endpoints answer 503 not_ready meanwhile; see watchlist-view.ts).
+      const watchlistRead = watchlist.start().then(
+        () => log.info({ entries: watchlist.size() }, 'watchlist read'),
+        (err: unknown) => log.error({ err }, 'the watchlist could not be read: its endpoints answer 503 until a restart'),
+      );
+      await Promise.all([access.start(), rules.start(), store.start()]);
+      let waited: NodeJS.Timeout | undefined;
+      await Promise.race([watchlistRead, new Promise<void>((r) => (waited = setTimeout(r, config.WATCHLIST_READY_WAIT_SECONDS * 1000)))]);
+      clearTimeout(waited);
       workflow.start();
       ready = true;
-      log.info({ hits: store.size(), watchlist: watchlist.size(), auditChain: audit.chainId }, 'console ready');
+      log.info({ hits: store.size(), watchlist: watchlist.isCaughtUp() ? watchlist.size() : 'still being read', auditChain: audit.chainId }, 'console ready');
     },
     async stop() {
       ready = false;

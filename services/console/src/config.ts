@@ -38,6 +38,12 @@ export const ConsoleEnv = z.object({
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
   /** Watchlist imports stream; this bounds one upload, not memory. */
   IMPORT_LIMIT_BYTES: z.coerce.number().int().min(1024).default(512 * 1024 * 1024),
+  /**
+   * How long start waits for the watchlist to be read before the console is ready anyway: a big list (10 M entries
+   * take ~2 min) must not hold the live feed and the hit workflow. Until it is read, the watchlist endpoints, imports
+   * and backtests answer 503 not_ready with Retry-After.
+   */
+  WATCHLIST_READY_WAIT_SECONDS: z.coerce.number().min(0).max(3_600).default(10),
   IMPORT_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
   /** Extra origins allowed to call the API from a browser; same-origin only when empty. */
   CORS_ORIGINS: z

@@ -32,6 +32,7 @@ const produceError = (err: unknown) => new AppError(isKafkaUnavailable(err) ? 'k
 export function registerWatchlistRoutes(app: FastifyInstance, deps: { tokens: TokenService; producer: Producer; topic: string; view: WatchlistView; importer: WatchlistImporter; audit: AuditTrail }): void {
   app.get('/api/v1/watchlist/entries', { schema: { tags: ['watchlist'], summary: 'Entries owned within your jurisdiction' } }, async (req) => {
     const p = allow(deps.tokens, req, 'GET /api/v1/watchlist/entries');
+    deps.view.assertRead();
     const q = parseWith(ListQuery, req.query, 'query');
     const { items, total } = await deps.view.list({ inScope: (j) => inScope(p, j), kind: q.kind, category: q.category, needle: q.q?.toLowerCase() }, q.limit);
     return { items: items.map((e) => maskIdsFor(p, e)), total };
@@ -39,6 +40,7 @@ export function registerWatchlistRoutes(app: FastifyInstance, deps: { tokens: To
 
   app.get('/api/v1/watchlist/entries/:entryId', { schema: { tags: ['watchlist'] } }, async (req) => {
     const p = allow(deps.tokens, req, 'GET /api/v1/watchlist/entries/:entryId');
+    deps.view.assertRead();
     const entryId = parseWith(EntryId, (req.params as { entryId: string }).entryId, 'entry id');
     const e = deps.view.get(entryId);
     if (!e) throw new AppError('not_found', `No watchlist entry ${entryId}`);
@@ -49,6 +51,7 @@ export function registerWatchlistRoutes(app: FastifyInstance, deps: { tokens: To
 
   app.put('/api/v1/watchlist/entries/:entryId', { schema: { tags: ['watchlist'], summary: 'Create or replace an entry (version bumped, provenance set)' } }, async (req) => {
     const p = allow(deps.tokens, req, 'PUT /api/v1/watchlist/entries/:entryId');
+    deps.view.assertRead();
     const entryId = parseWith(EntryId, (req.params as { entryId: string }).entryId, 'entry id');
     const body = req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {};
     if (body.entryId !== undefined && body.entryId !== entryId) throw new AppError('validation_failed', 'entryId in the body differs from the path', { errors: [{ path: '/entryId', message: `must be ${entryId}` }] });
@@ -68,6 +71,7 @@ export function registerWatchlistRoutes(app: FastifyInstance, deps: { tokens: To
 
   app.delete('/api/v1/watchlist/entries/:entryId', { schema: { tags: ['watchlist'], summary: 'Remove an entry (a tombstone on the compacted topic)' } }, async (req, reply) => {
     const p = allow(deps.tokens, req, 'DELETE /api/v1/watchlist/entries/:entryId');
+    deps.view.assertRead();
     const entryId = parseWith(EntryId, (req.params as { entryId: string }).entryId, 'entry id');
     const existing = deps.view.get(entryId);
     if (!existing) throw new AppError('not_found', `No watchlist entry ${entryId}`);
@@ -87,6 +91,7 @@ export function registerWatchlistRoutes(app: FastifyInstance, deps: { tokens: To
     scoped.addContentTypeParser(['application/x-ndjson', 'text/csv'], (_req, payload, done) => done(null, payload));
     scoped.post('/api/v1/watchlist/import', { schema: { tags: ['watchlist'], summary: 'Import an NDJSON or CSV file (streamed); poll the job for progress' } }, async (req, reply) => {
       const p = allow(deps.tokens, req, 'POST /api/v1/watchlist/import');
+      deps.view.assertRead();
       const q = parseWith(ImportQuery, req.query, 'query');
       const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
       const format = q.format ?? (type === 'text/csv' ? 'csv' : 'ndjson');

@@ -2,7 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { WatchlistEntrySchema, computeCheckDigit, type WatchlistEntry } from '../../../schemas/src';
 import { createCompactWatchlist } from '../../rules/src/watchlist/compact-watchlist';
-import { listEntries, type WatchlistFilter } from './watchlist-view';
+import { AppError } from '../../../lib/errors';
+import { createLogger } from '../../../lib/logger';
+import { createWatchlistView, listEntries, type WatchlistFilter } from './watchlist-view';
 
 const RUNS = Number(process.env.FC_RUNS ?? 200);
 const JURISDICTIONS = ['140000', '140800', '140882', '530600', '530621'];
@@ -55,5 +57,24 @@ describe('watchlist listing over the compact index', () => {
       ),
       { numRuns: RUNS },
     );
+  });
+});
+
+describe('watchlist view before its topic is read', () => {
+  it('answers 503 not_ready for what needs the whole list', () => {
+    const kafka = { consumer: () => ({}), admin: () => ({}) } as never; // not started: never touched
+    const view = createWatchlistView({ kafka, topic: 'watchlist.v1', logger: createLogger({ level: 'silent', name: 'test' }) });
+    expect(view.isCaughtUp()).toBe(false);
+    for (const f of [() => view.assertRead(), () => view.readyLookup()]) {
+      const err = (() => {
+        try {
+          f();
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(err).toBeInstanceOf(AppError);
+      expect(err).toMatchObject({ code: 'not_ready', retryAfterSeconds: 5 });
+    }
   });
 });

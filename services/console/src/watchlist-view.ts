@@ -1,5 +1,6 @@
 import type { Kafka } from 'kafkajs';
 import { parseWatchlistEntry, type WatchlistEntry } from '../../../schemas/src';
+import { AppError } from '../../../lib/errors';
 import type { Logger } from '../../../lib/logger';
 import { createCompactWatchlist, type CompactWatchlist, type RecordView } from '../../rules/src/watchlist/compact-watchlist';
 import type { WatchlistLookup } from '../../rules/src/watchlist-port';
@@ -17,6 +18,10 @@ export interface WatchlistFilter {
 export interface WatchlistView extends CompactedView<WatchlistEntry> {
   /** The index itself, for lookups as the rules service makes them (ad-hoc backtests): live, not a copy. */
   lookup: WatchlistLookup;
+  /** Throws 503 not_ready while the topic is still being read at start (answers would miss entries). */
+  assertRead(): void;
+  /** `lookup`, once the topic is read (else 503 not_ready). */
+  readyLookup(): WatchlistLookup;
   /** The first `limit` matching entries by entry id, and how many match in all. */
   list(filter: WatchlistFilter, limit: number): Promise<{ items: WatchlistEntry[]; total: number }>;
 }
@@ -37,7 +42,19 @@ export function createWatchlistView(deps: { kafka: Kafka; topic: string; logger:
     size: () => index.size(),
   };
   const view = createCompactedView<WatchlistEntry>({ kafka: deps.kafka, topic: deps.topic, parse: parseJsonWith({ safeParse: parseWatchlistEntry }), logger: deps.logger, name: 'watchlist', store });
-  return { ...view, lookup: index, list: (filter, limit) => listEntries(index, filter, limit) };
+  const assertRead = () => {
+    if (!view.isCaughtUp()) throw new AppError('not_ready', `The watchlist is still being read at start (${index.size().toLocaleString('en-US')} entries so far); retry shortly`, { retryAfterSeconds: 5 });
+  };
+  return {
+    ...view,
+    lookup: index,
+    assertRead,
+    readyLookup: () => {
+      assertRead();
+      return index;
+    },
+    list: (filter, limit) => listEntries(index, filter, limit),
+  };
 }
 
 /** Slots scanned between two turns of the event loop: the live feed goes on while a listing reads 10 M entries. */
