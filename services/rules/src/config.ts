@@ -48,9 +48,10 @@ export const RulesEnv = z.object({
   /**
    * Worker threads that parse and check watchlist records while the main thread applies them, for a start that reads
    * at least WATCHLIST_LOAD_THREADS_FROM records (a cold start of a big list: 10 million entries in about a minute
-   * instead of four). 0 = read on the main thread only. Default: one per core, at most 2.
+   * instead of four). 0 = read on the main thread only. Default: one per core, at most 2 — none on one core, where a
+   * worker would only add the hand-over to the same work.
    */
-  WATCHLIST_LOAD_THREADS: z.coerce.number().int().min(0).max(16).default(Math.min(2, availableParallelism())),
+  WATCHLIST_LOAD_THREADS: z.coerce.number().int().min(0).max(16).default(availableParallelism() >= 2 ? Math.min(2, availableParallelism()) : 0),
   WATCHLIST_LOAD_THREADS_FROM: z.coerce.number().int().min(0).default(200_000),
   /**
    * The correlation stage's fetches wait at the broker for this many bytes of sightings, or
