@@ -15,7 +15,7 @@ import { clock, collectHits, demoWatchlist, produceEvents, putWatchlist, rulesFo
 
 interface Stats {
   watchlistEntries: number;
-  watchlistLoad: { from: 'snapshot' | 'topic'; reason?: string; recordsApplied: number };
+  watchlistLoad: { from: 'snapshot' | 'topic'; reason?: string; recordsApplied: number; threads: number };
   watchlistSnapshot: { path: string; writes: number; lastError?: string } | null;
 }
 const stats = async (s: RulesService) => (await s.app.inject({ method: 'GET', url: '/api/v1/rules/stats' })).json() as Stats;
@@ -30,7 +30,9 @@ describe('rules watchlist warm start from a snapshot', () => {
   let rules: RulesService | undefined;
   let hits: Collector<Hit>;
   const dir = mkdtempSync(join(tmpdir(), 'rules-snapshots-'));
-  const env = { RULES_STAGES: 'judge', WATCHLIST_SNAPSHOT_DIR: dir, WATCHLIST_SNAPSHOT_MIN_ENTRIES: '1' };
+  // Every read here goes through the worker threads (they take any backlog), so the snapshot written after a threaded
+  // full read, and the warm start reading the few records since, are the ones checked below.
+  const env = { RULES_STAGES: 'judge', WATCHLIST_SNAPSHOT_DIR: dir, WATCHLIST_SNAPSHOT_MIN_ENTRIES: '1', WATCHLIST_LOAD_THREADS: '2', WATCHLIST_LOAD_THREADS_FROM: '0' };
   const base = demoWatchlist();
   const fugitive = (n: number, o: Partial<WatchlistEntry> = {}): WatchlistEntry => ({ ...base.find((e) => e.category === 'fugitive')!, entryId: `WL-WARM-${n}`, key: residentId(500 + n, '140882'), ...o });
   const removed = fugitive(1);
@@ -58,7 +60,7 @@ describe('rules watchlist warm start from a snapshot', () => {
     await rules.start();
     const first = await stats(rules);
     recordsAtSnapshot = await records();
-    expect(first.watchlistLoad).toMatchObject({ from: 'topic', reason: 'no snapshot yet', recordsApplied: recordsAtSnapshot });
+    expect(first.watchlistLoad).toMatchObject({ from: 'topic', reason: 'no snapshot yet', recordsApplied: recordsAtSnapshot, threads: 2 });
     expect(first.watchlistEntries).toBe(base.length + 2);
     await eventually('the snapshot after the full read', async () => ((await stats(rules!)).watchlistSnapshot!.writes >= 1 ? true : undefined));
     snapshotPath = first.watchlistSnapshot!.path;
@@ -79,7 +81,7 @@ describe('rules watchlist warm start from a snapshot', () => {
     const s = await stats(rules);
     const changes = (await records()) - recordsAtSnapshot;
     expect(changes).toBeGreaterThanOrEqual(3);
-    expect(s.watchlistLoad).toMatchObject({ from: 'snapshot', recordsApplied: changes });
+    expect(s.watchlistLoad).toMatchObject({ from: 'snapshot', recordsApplied: changes, threads: 2 });
     expect(s.watchlistEntries).toBe(base.length + 2);
 
     // One partition, in order: if the removed or the moved entry were still held, their hits would come first.
