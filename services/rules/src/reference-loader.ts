@@ -9,6 +9,7 @@ import type { WatchlistStore } from './watchlist-port';
 import type { CompactWatchlist } from './watchlist/compact-watchlist';
 import { preparedSize } from './watchlist/prepared-entry';
 import { OP_PUT, OP_TOMBSTONE, createPrepareWorkers, type PrepareWorkers } from './watchlist/prepare-workers';
+import { createBulkRead, type BulkRead, type PendingRecord } from './watchlist/bulk-read';
 
 export interface ReferenceData {
   /**
@@ -44,26 +45,6 @@ export interface ReferenceData {
 }
 
 const MAX_INTRODUCTIONS = 100_000;
-
-/** A watchlist record as the read keeps it until a worker has prepared it. */
-interface PendingRecord {
-  offset: string;
-  key: string;
-  value: Buffer | null;
-}
-
-/** The parallel part of a big read: records go to the workers, their answers are applied here, in order. */
-interface BulkRead {
-  /** Queues a partition's records; resolves once there is room for more (a few chunks ahead at most). */
-  submit(partition: number, records: PendingRecord[]): Promise<void>;
-  /** Runs `fn` once everything submitted before it is applied (now, if nothing is pending). */
-  then(fn: () => void): void;
-  /** Resolves when everything submitted is applied. */
-  drained(): Promise<void>;
-  /** Closes the workers as soon as nothing is pending, calling `gone` first (synchronously with finding it idle). */
-  retire(gone: () => void): void;
-  close(): Promise<void>;
-}
 
 export interface WatchlistMark {
   positions: Map<number, bigint>;
@@ -207,90 +188,6 @@ export function createReferenceData(deps: {
     }
     watchlist.upsert(entry);
   };
-  const createBulkRead = (watchlist: CompactWatchlist, workers: PrepareWorkers): BulkRead => {
-    type Item = { partition: number; records: PendingRecord[]; out: Promise<Buffer> } | { after: () => void };
-    const queue: Item[] = [];
-    const ahead = 2 * Math.max(1, deps.loadWorkers?.threads ?? 1) + 1;
-    let chunks = 0;
-    let running: Promise<void> | undefined;
-    let retiring: (() => void) | undefined;
-    let workerFailed = false;
-    let waiters: Array<() => void> = [];
-    const retireIfIdle = () => {
-      if (!retiring || queue.length > 0 || running) return;
-      const gone = retiring;
-      retiring = undefined;
-      gone();
-      void workers.close();
-    };
-    const wake = () => {
-      for (const w of waiters.splice(0)) w();
-    };
-    const run = async () => {
-      while (queue.length > 0 && !failed) {
-        const item = queue[0]!;
-        if ('after' in item) {
-          queue.shift();
-          item.after();
-          continue;
-        }
-        let buf: Buffer | undefined;
-        try {
-          buf = await item.out;
-        } catch (err) {
-          // A worker gone (out of memory, killed): this chunk, and any after it that fail too, are read here instead.
-          if (!workerFailed) log.warn({ err }, 'a watchlist worker thread failed: reading its records on the main thread');
-          workerFailed = true;
-        }
-        // A snapshot being written sees the index and positions as they were when it began.
-        while (held) await held.catch(() => undefined);
-        if (failed) break;
-        if (buf) applyChunk(watchlist, item.partition, item.records, buf);
-        else for (const r of item.records) applyWatchlist(watchlist, item.partition, r.offset, r.key, r.value);
-        queue.shift();
-        chunks--;
-        wake();
-      }
-    };
-    const kick = () => {
-      running ??= run()
-        .catch((err: unknown) => {
-          failed = true;
-          mismatch?.(err instanceof Error ? err : new Error(String(err)));
-        })
-        .finally(() => {
-          running = undefined;
-          if (failed) queue.length = 0;
-          wake();
-          if (queue.length > 0) kick();
-          else retireIfIdle();
-        });
-    };
-    return {
-      async submit(partition, records) {
-        // Start the worker at once (its answer is awaited in order by `run`); keep the queue a few chunks long.
-        const out = workers.prepare(records.map((r) => r.value));
-        out.catch(() => undefined); // awaited by `run`; a rejection is handled there
-        queue.push({ partition, records, out });
-        chunks++;
-        kick();
-        while (chunks > ahead && !failed) await new Promise<void>((r) => waiters.push(r));
-      },
-      then(fn) {
-        if (queue.length === 0 && !running) return fn();
-        queue.push({ after: fn });
-        kick();
-      },
-      async drained() {
-        while (queue.length > 0 && !failed) await new Promise<void>((r) => waiters.push(r));
-      },
-      retire(gone) {
-        retiring = gone;
-        retireIfIdle();
-      },
-      close: () => workers.close(),
-    };
-  };
 
   const subscribed = deps.watchlist ? [deps.topics.watchlist, deps.topics.rules] : [deps.topics.rules];
 
@@ -361,7 +258,22 @@ export function createReferenceData(deps: {
       const threads = deps.loadWorkers?.threads ?? 0;
       loadThreads = 0;
       if (deps.watchlist && 'upsertPrepared' in deps.watchlist && threads > 0 && backlog >= (deps.loadWorkers?.fromRecords ?? 0)) {
-        bulk = createBulkRead(deps.watchlist as CompactWatchlist, (deps.loadWorkers?.create ?? createPrepareWorkers)(threads));
+        const watchlist = deps.watchlist as CompactWatchlist;
+        bulk = createBulkRead({
+          workers: (deps.loadWorkers?.create ?? createPrepareWorkers)(threads),
+          threads,
+          applyChunk: (partition, records, buf) => applyChunk(watchlist, partition, records, buf),
+          applyOnMain: (partition, records) => {
+            for (const r of records) applyWatchlist(watchlist, partition, r.offset, r.key, r.value);
+          },
+          held: () => held,
+          failed: () => failed,
+          fail: (err) => {
+            failed = true;
+            mismatch?.(err);
+          },
+          logger: log,
+        });
         loadThreads = threads;
         log.info({ records: backlog, threads }, 'reading the watchlist with worker threads');
       }
