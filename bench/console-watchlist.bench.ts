@@ -6,6 +6,7 @@ import { createKafka } from '../lib/kafka';
 import { createLogger } from '../lib/logger';
 import { retry } from '../lib/retry';
 import { createWatchlistView } from '../services/console/src/watchlist-view';
+import { loadConsoleConfig } from '../services/console/src/config';
 import { describeMachine } from './machine';
 import { entryAt } from './lib/watchlist-entries';
 import { parseWatchlistEntry, type WatchlistEntry } from '../schemas/src';
@@ -33,7 +34,10 @@ async function main() {
   await admin.disconnect();
   if (held < N) throw new Error(`${topic} holds ${held} records: run \`npx tsx bench/watchlist.bench.ts --entries ${N}\` first`);
 
-  const view = createWatchlistView({ kafka, topic, logger });
+  // As a console instance reads it: its defaults (WATCHLIST_LOAD_THREADS, …_FROM), overridable the same way.
+  const config = loadConsoleConfig({ AUTH_SECRET: 'bench-only-secret-not-used-for-tokens-here', ...process.env });
+  const loadThreads = { threads: config.WATCHLIST_LOAD_THREADS, fromRecords: config.WATCHLIST_LOAD_THREADS_FROM };
+  const view = createWatchlistView({ kafka, topic, logger, loadThreads });
   const t0 = performance.now();
   await view.start();
   const loadSeconds = (performance.now() - t0) / 1000;
@@ -71,7 +75,7 @@ async function main() {
   gc?.();
   const objectBytesPerEntry = Math.round((process.memoryUsage().heapUsed - before) / objects.size);
   say(`as JS objects in a Map: ${objectBytesPerEntry} heap bytes an entry (${sample.toLocaleString('en-US')} held)${gc ? '' : ' — run with --expose-gc for a clean figure'}`);
-  const result = { date: new Date().toISOString(), name: 'console-watchlist', entries: view.size(), machine: describeMachine(), loadSeconds: Math.round(loadSeconds * 10) / 10, rssMiB: Math.round(m.rss / 2 ** 20), heapUsedMiB: Math.round(m.heapUsed / 2 ** 20), externalMiB: Math.round(m.external / 2 ** 20), listingMs: listing, asObjects: { entries: sample, heapBytesPerEntry: objectBytesPerEntry } };
+  const result = { date: new Date().toISOString(), name: 'console-watchlist', entries: view.size(), machine: describeMachine(), loadSeconds: Math.round(loadSeconds * 10) / 10, loadThreads, rssMiB: Math.round(m.rss / 2 ** 20), heapUsedMiB: Math.round(m.heapUsed / 2 ** 20), externalMiB: Math.round(m.external / 2 ** 20), listingMs: listing, asObjects: { entries: sample, heapBytesPerEntry: objectBytesPerEntry } };
   if (args.out) writeFileSync(args.out, `${JSON.stringify(result, null, 2)}\n`);
   console.log(JSON.stringify(result));
   process.exit(0);

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka } from 'kafkajs';
 import type { Logger } from '../../../lib/logger';
 import { retry } from '../../../lib/retry';
+import { createBulkRead, type BulkRead } from '../../rules/src/watchlist/bulk-read';
+import { createPrepareWorkers, type PrepareWorkers } from '../../rules/src/watchlist/prepare-workers';
 
 export interface CompactedView<T> {
   /** Reads the topic from the start; resolves once caught up with its end as of start. */
@@ -33,11 +35,25 @@ export function mapStore<T>(): ViewStore<T> {
  * An in-memory map of a compacted topic (watchlist entries, rules): latest value per key, tombstone =
  * delete, invalid values skipped. Every instance reads it whole with a group of its own.
  */
-export function createCompactedView<T>(deps: { kafka: Kafka; topic: string; parse: (raw: string) => T | undefined; logger: Logger; name: string; store?: ViewStore<T> }): CompactedView<T> {
+/**
+ * Reading a big topic with worker threads (`services/rules/src/watchlist/bulk-read.ts`): from `fromRecords` records
+ * at start, the values go to `threads` workers that prepare them, and `applyPrepared` applies one answer (the op byte
+ * at `buf[at]` and what follows) for the record keyed `key`, returning where the next answer starts.
+ */
+export interface ViewBulkRead {
+  threads: number;
+  fromRecords: number;
+  create?: (threads: number) => PrepareWorkers;
+  applyPrepared(key: string, buf: Buffer, at: number): number;
+}
+
+export function createCompactedView<T>(deps: { kafka: Kafka; topic: string; parse: (raw: string) => T | undefined; logger: Logger; name: string; store?: ViewStore<T>; bulk?: ViewBulkRead }): CompactedView<T> {
   const log = deps.logger.child({ component: `${deps.name}-view` });
   const map = deps.store ?? mapStore<T>();
   let consumer: Consumer | undefined;
   let caughtUp = false;
+  /** The threaded part of the read at start, while it lasts. */
+  let bulk: BulkRead | undefined;
 
   return {
     isCaughtUp: () => caughtUp,
@@ -52,43 +68,90 @@ export function createCompactedView<T>(deps: { kafka: Kafka; topic: string; pars
       const admin = deps.kafka.admin();
       await admin.connect();
       const remaining = new Map<number, number>();
+      let backlog = 0;
       try {
-        for (const p of await retry(() => admin.fetchTopicOffsets(deps.topic))) if (Number(p.high) > Number(p.low)) remaining.set(p.partition, Number(p.high) - 1);
+        for (const p of await retry(() => admin.fetchTopicOffsets(deps.topic)))
+          if (Number(p.high) > Number(p.low)) {
+            remaining.set(p.partition, Number(p.high) - 1);
+            backlog += Number(p.high) - Number(p.low);
+          }
       } finally {
         await admin.disconnect();
       }
       let resolve!: () => void;
-      const done = new Promise<void>((r) => (resolve = r));
+      let reject!: (err: Error) => void;
+      const done = new Promise<void>((r, j) => ((resolve = r), (reject = j)));
+      const started = Date.now();
+      let failed = false;
+      const applyOne = (key: string, value: Buffer | null, offset: string) => {
+        if (!value) return map.delete(key);
+        const v = deps.parse(value.toString('utf8'));
+        if (v === undefined) log.warn({ key, offset }, 'invalid record skipped');
+        else map.set(key, v);
+      };
+      const b = deps.bulk;
+      if (b && b.threads > 0 && backlog >= b.fromRecords) {
+        bulk = createBulkRead({
+          workers: (b.create ?? createPrepareWorkers)(b.threads),
+          threads: b.threads,
+          applyChunk: (_p, records, buf) => {
+            let at = 0;
+            for (const r of records) at = b.applyPrepared(r.key, buf, at);
+          },
+          applyOnMain: (_p, records) => {
+            for (const r of records) applyOne(r.key, r.value, r.offset);
+          },
+          failed: () => failed,
+          fail: (err) => {
+            failed = true;
+            reject(err);
+          },
+          logger: log,
+        });
+        log.info({ records: backlog, threads: b.threads }, 'reading with worker threads');
+      }
+      const progress = setInterval(() => {
+        if (!caughtUp) log.info({ size: map.size(), of: backlog, seconds: Math.round((Date.now() - started) / 1000) }, 'view still being read');
+      }, 10_000);
+      progress.unref();
       const check = () => {
         if (!caughtUp && remaining.size === 0) {
           caughtUp = true;
-          log.info({ size: map.size() }, 'view caught up');
+          clearInterval(progress);
+          log.info({ size: map.size(), ms: Date.now() - started }, 'view caught up');
+          // Later records are applied here; the workers go once their last answers are applied.
+          const read = bulk;
+          read?.retire(() => {
+            if (bulk === read) bulk = undefined;
+          });
           resolve();
         }
       };
+      const whenApplied = (fn: () => void) => (bulk ? bulk.then(fn) : fn());
       consumer = deps.kafka.consumer({ groupId: `console-${deps.name}-${randomUUID()}`, maxWaitTimeInMs: 200, maxBytes: 20 * 1024 * 1024 });
-      consumer.on(consumer.events.END_BATCH_PROCESS, (e) => {
-        const want = remaining.get(e.payload.partition);
-        if (want !== undefined && Number(e.payload.lastOffset) >= want) {
-          remaining.delete(e.payload.partition);
-          check();
-        }
-      });
+      consumer.on(consumer.events.END_BATCH_PROCESS, (e) =>
+        whenApplied(() => {
+          const want = remaining.get(e.payload.partition);
+          if (want !== undefined && Number(e.payload.lastOffset) >= want) {
+            remaining.delete(e.payload.partition);
+            check();
+          }
+        }),
+      );
       await consumer.connect();
       await consumer.subscribe({ topic: deps.topic, fromBeginning: true });
       await consumer.run({
         autoCommit: false,
         eachBatch: async ({ batch }) => {
-          for (const m of batch.messages) {
-            const key = m.key?.toString('utf8') ?? '';
-            if (!m.value) {
-              map.delete(key);
-              continue;
-            }
-            const v = deps.parse(m.value.toString('utf8'));
-            if (v === undefined) log.warn({ key, offset: m.offset }, 'invalid record skipped');
-            else map.set(key, v);
+          if (failed) return;
+          if (bulk && !caughtUp) {
+            const records = batch.messages.map((m) => ({ offset: m.offset, key: m.key?.toString('utf8') ?? '', value: m.value }));
+            if (records.length > 0) await bulk.submit(batch.partition, records);
+            return;
           }
+          // Records read here come after everything the workers were given.
+          await bulk?.drained();
+          for (const m of batch.messages) applyOne(m.key?.toString('utf8') ?? '', m.value, m.offset);
         },
       });
       check();
@@ -96,6 +159,8 @@ export function createCompactedView<T>(deps: { kafka: Kafka; topic: string; pars
     },
     async stop() {
       await consumer?.disconnect();
+      await bulk?.close();
+      bulk = undefined;
     },
   };
 }

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { bool, loadConfig, platformEnv, port } from '../../../lib/config';
 
@@ -43,6 +44,9 @@ export const ConsoleEnv = z.object({
    * take ~2 min) must not hold the live feed and the hit workflow. Until it is read, the watchlist endpoints, imports
    * and backtests answer 503 not_ready with Retry-After.
    */
+  /** Worker threads for reading a big watchlist at start (as the rules service's settings of the same names). */
+  WATCHLIST_LOAD_THREADS: z.coerce.number().int().min(0).max(16).default(availableParallelism() >= 2 ? Math.min(2, availableParallelism()) : 0),
+  WATCHLIST_LOAD_THREADS_FROM: z.coerce.number().int().min(0).default(200_000),
   WATCHLIST_READY_WAIT_SECONDS: z.coerce.number().min(0).max(3_600).default(10),
   IMPORT_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
   /** Extra origins allowed to call the API from a browser; same-origin only when empty. */

@@ -4,7 +4,8 @@ import { AppError } from '../../../lib/errors';
 import type { Logger } from '../../../lib/logger';
 import { createCompactWatchlist, type CompactWatchlist, type RecordView } from '../../rules/src/watchlist/compact-watchlist';
 import type { WatchlistLookup } from '../../rules/src/watchlist-port';
-import { createCompactedView, parseJsonWith, type CompactedView, type ViewStore } from './compacted-view';
+import { OP_PUT, OP_TOMBSTONE, type PrepareWorkers } from '../../rules/src/watchlist/prepare-workers';
+import { createCompactedView, parseJsonWith, type CompactedView, type ViewBulkRead, type ViewStore } from './compacted-view';
 
 export interface WatchlistFilter {
   /** Keep an entry owned in this jurisdiction? (the caller's scope) */
@@ -32,7 +33,13 @@ export interface WatchlistView extends CompactedView<WatchlistEntry> {
  * and pass V8's default 4 GB heap). A listing reads each record's fields without decoding it and decodes only
  * the entries it returns.
  */
-export function createWatchlistView(deps: { kafka: Kafka; topic: string; logger: Logger }): WatchlistView {
+export function createWatchlistView(deps: {
+  kafka: Kafka;
+  topic: string;
+  logger: Logger;
+  /** Worker threads for a big read at start, as the rules service reads it (`WATCHLIST_LOAD_THREADS`, `…_FROM`). */
+  loadThreads?: { threads: number; fromRecords: number; create?: (threads: number) => PrepareWorkers };
+}): WatchlistView {
   const index = createCompactWatchlist();
   const store: ViewStore<WatchlistEntry> = {
     get: (k) => index.get(k),
@@ -41,7 +48,18 @@ export function createWatchlistView(deps: { kafka: Kafka; topic: string; logger:
     values: () => index.entries()[Symbol.iterator]() as IterableIterator<WatchlistEntry>,
     size: () => index.size(),
   };
-  const view = createCompactedView<WatchlistEntry>({ kafka: deps.kafka, topic: deps.topic, parse: parseJsonWith({ safeParse: parseWatchlistEntry }), logger: deps.logger, name: 'watchlist', store });
+  const log = deps.logger.child({ component: 'watchlist-view' });
+  const bulk: ViewBulkRead | undefined = deps.loadThreads && {
+    ...deps.loadThreads,
+    applyPrepared(key, buf, at) {
+      const op = buf[at];
+      if (op === OP_PUT) return index.upsertPrepared(buf, at + 1);
+      if (op === OP_TOMBSTONE) index.remove(key);
+      else log.warn({ key }, 'invalid record skipped');
+      return at + 1;
+    },
+  };
+  const view = createCompactedView<WatchlistEntry>({ kafka: deps.kafka, topic: deps.topic, parse: parseJsonWith({ safeParse: parseWatchlistEntry }), logger: deps.logger, name: 'watchlist', store, bulk });
   const assertRead = () => {
     if (!view.isCaughtUp()) throw new AppError('not_ready', `The watchlist is still being read at start (${index.size().toLocaleString('en-US')} entries so far); retry shortly`, { retryAfterSeconds: 5 });
   };
