@@ -41,8 +41,8 @@ describe('watchlist listing over the compact index', () => {
   it('gives what filtering, sorting and cutting every entry gives, decoding only what it returns', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.record({ n: fc.nat(999), owner: fc.constantFrom(...JURISDICTIONS), reason: fc.constantFrom('在逃 Fugitive', '涉毒 drugs', 'case 7'), display: fc.option(fc.constantFrom({ zh: '张三', en: 'Zhang San' }, { zh: '李四', en: 'Li Si' }), { nil: undefined }), vehicle: fc.boolean() }), { maxLength: 60 }),
-        fc.record({ scope: fc.constantFrom('000000', '140000', '140800', '530600'), kind: fc.option(fc.constantFrom('person', 'vehicle') as fc.Arbitrary<'person' | 'vehicle'>, { nil: undefined }), category: fc.option(fc.constantFrom('fugitive', 'case_vehicle') as fc.Arbitrary<'fugitive' | 'case_vehicle'>, { nil: undefined }), needle: fc.option(fc.constantFrom('wl-', 'zhang', '李', 'fugitive', 'admin', 'c1', 'nothing'), { nil: undefined }), limit: fc.integer({ min: 1, max: 20 }) }),
+        fc.array(fc.record({ n: fc.nat(999), owner: fc.constantFrom(...JURISDICTIONS), reason: fc.constantFrom('在逃 Fugitive', '涉毒 drugs', 'case 7'), display: fc.option(fc.constantFrom({ zh: '张三', en: 'Zhang San' }, { zh: '李四', en: 'Li Si' }, { zh: '王"五', en: 'back\\slash "Wang"' }), { nil: undefined }), vehicle: fc.boolean() }), { maxLength: 60 }),
+        fc.record({ scope: fc.constantFrom('000000', '140000', '140800', '530600'), kind: fc.option(fc.constantFrom('person', 'vehicle') as fc.Arbitrary<'person' | 'vehicle'>, { nil: undefined }), category: fc.option(fc.constantFrom('fugitive', 'case_vehicle') as fc.Arbitrary<'fugitive' | 'case_vehicle'>, { nil: undefined }), needle: fc.option(fc.constantFrom('wl-', 'zhang', '李', 'fugitive', 'admin', 'c1', 'nothing', '"', '王"五', '\\slash', '"wang"'), { nil: undefined }), limit: fc.integer({ min: 1, max: 20 }) }),
         async (specs, q) => {
           const index = createCompactWatchlist();
           const held = new Map<string, WatchlistEntry>();

@@ -86,10 +86,12 @@ export async function listEntries(index: CompactWatchlist, f: WatchlistFilter, l
   // Shared text (an import's reasons, provenance) is lower-cased and searched once per listing, not once per entry.
   const textMatch = new Map<number, boolean>();
   const n = f.needle;
-  const sharedHas = (id: number, text: () => string): boolean => {
+  // The record's other fields are searched as their JSON, where `"` and `\` (and control characters) are escaped.
+  const jsonNeedle = n === undefined ? '' : JSON.stringify(n).slice(1, -1);
+  const sharedHas = (id: number, text: () => string, needle: string): boolean => {
     let m = textMatch.get(id);
     if (m === undefined) {
-      m = id !== 0 && text().toLowerCase().includes(n!);
+      m = id !== 0 && text().toLowerCase().includes(needle);
       if (textMatch.size > 100_000) textMatch.clear();
       textMatch.set(id, m);
     }
@@ -99,9 +101,9 @@ export async function listEntries(index: CompactWatchlist, f: WatchlistFilter, l
     if ((f.kind && r.kind() !== f.kind) || (f.category && r.category() !== f.category) || !f.inScope(r.ownerJurisdiction())) return false;
     if (!n || r.entryId().toLowerCase().includes(n) || r.key().toLowerCase().includes(n)) return true;
     const [reason, rest] = r.textIds();
-    if (sharedHas(reason, () => r.reason())) return true;
+    if (sharedHas(reason, () => r.reason(), n)) return true;
     // The display names are in the record's JSON of other fields: decode only an entry whose JSON holds the text at all.
-    if (!sharedHas(rest, () => r.restJson())) return false;
+    if (!sharedHas(-rest, () => r.restJson(), jsonNeedle)) return false;
     const d = r.decode().display;
     return !!d && (d.zh.toLowerCase().includes(n) || d.en.toLowerCase().includes(n));
   };
@@ -117,6 +119,8 @@ export async function listEntries(index: CompactWatchlist, f: WatchlistFilter, l
       if (top[mid]! < id) lo = mid + 1;
       else hi = mid;
     }
+    // An entry removed and put again while the listing yielded can be met twice (slots are reused).
+    if (top[lo] === id) return;
     top.splice(lo, 0, id);
     if (top.length > limit) top.pop();
   };
@@ -124,7 +128,10 @@ export async function listEntries(index: CompactWatchlist, f: WatchlistFilter, l
     const next = index.forEachRecord(visit, from, from + SLICE);
     if (next < from + SLICE) break; // reached the last slot in use
     from = next;
+    const compactions = index.stats().compactions;
     await new Promise<void>((r) => setImmediate(r));
+    // A compaction meanwhile renumbered the pool's text: what was found by id no longer holds.
+    if (index.stats().compactions !== compactions) textMatch.clear();
   }
   // An entry removed while the listing yielded is left out.
   const items = top.map((id) => index.get(id)).filter((e): e is WatchlistEntry => e !== undefined);

@@ -45,6 +45,8 @@ export interface ReferenceData {
 }
 
 const MAX_INTRODUCTIONS = 100_000;
+/** At most this many entries' room is reserved in advance for a read (~400 MB of tables); past it the tables grow. */
+const MAX_RESERVE = 10_000_000;
 
 export interface WatchlistMark {
   positions: Map<number, bigint>;
@@ -91,6 +93,12 @@ export function createReferenceData(deps: {
   let expected = new Map<number, { offset: bigint; key: string }>();
   let mismatch: ((err: Error) => void) | undefined;
   let failed = false;
+  /** The snapshot write in progress, if any (a function: read again after every await). */
+  const holding = () => held;
+  /** Bumped by every start and stop: a threaded read of an earlier start applies nothing after it. */
+  let generation = 0;
+  /** Per watchlist partition, the last offset at start: only records up to it may go to the workers. */
+  let bulkUpTo = new Map<number, bigint>();
   /** The parallel read of a big backlog (see `loadWorkers`), while it lasts. */
   let bulk: BulkRead | undefined;
   let loadThreads = 0;
@@ -220,6 +228,8 @@ export function createReferenceData(deps: {
       for (const x of opts.introductions ?? []) introductions.add(x);
       expected = new Map();
       failed = false;
+      generation++;
+      bulkUpTo = new Map();
       applied = 0;
       caughtUp = false;
       const admin = deps.kafka.admin();
@@ -242,6 +252,7 @@ export function createReferenceData(deps: {
           const readFrom = expected.has(p.partition) ? from - 1n : from;
           if (BigInt(p.high) > readFrom) {
             ends.set(`${deps.topics.watchlist}:${p.partition}`, BigInt(p.high) - 1n);
+            bulkUpTo.set(p.partition, BigInt(p.high) - 1n);
             backlog += Number(BigInt(p.high) - readFrom);
           }
         }
@@ -254,11 +265,13 @@ export function createReferenceData(deps: {
       }
       const started = Date.now();
       // Room for what is about to be read (a compacted topic holds about one record an entry).
-      if (deps.watchlist && 'reserve' in deps.watchlist) (deps.watchlist as CompactWatchlist).reserve(deps.watchlist.size() + backlog);
+      // (Offsets, not records: on a compacted topic the range can be several times the records left, so capped.)
+      if (deps.watchlist && 'reserve' in deps.watchlist) (deps.watchlist as CompactWatchlist).reserve(Math.min(deps.watchlist.size() + backlog, MAX_RESERVE));
       const threads = deps.loadWorkers?.threads ?? 0;
       loadThreads = 0;
       if (deps.watchlist && 'upsertPrepared' in deps.watchlist && threads > 0 && backlog >= (deps.loadWorkers?.fromRecords ?? 0)) {
         const watchlist = deps.watchlist as CompactWatchlist;
+        const gen = generation;
         bulk = createBulkRead({
           workers: (deps.loadWorkers?.create ?? createPrepareWorkers)(threads),
           threads,
@@ -267,7 +280,7 @@ export function createReferenceData(deps: {
             for (const r of records) applyWatchlist(watchlist, partition, r.offset, r.key, r.value);
           },
           held: () => held,
-          failed: () => failed,
+          failed: () => failed || gen !== generation,
           fail: (err) => {
             failed = true;
             mismatch?.(err);
@@ -342,13 +355,18 @@ export function createReferenceData(deps: {
             if (batch.topic === deps.topics.watchlist) {
               if (!deps.watchlist) continue;
               // Records that cannot be introductions (see applyWatchlist) go to the workers while they are there.
-              if (bulk && !caughtUp && !(from !== undefined && BigInt(m.offset) >= from)) {
+              // Records written after start (past the end seen then) may be new entries too: never to the workers.
+              const at = BigInt(m.offset);
+              if (bulk && !caughtUp && at <= (bulkUpTo.get(batch.partition) ?? -1n) && !(from !== undefined && at >= from)) {
                 pending.push({ offset: m.offset, key, value: m.value });
                 continue;
               }
               // Any other record waits for those before it: a partition's records are applied in order.
               await flush();
               await bulk?.drained();
+              // Those waits may have let a snapshot begin: it must see the index as it was.
+              for (let h = holding(); h; h = holding()) await h.catch(() => undefined);
+              if (failed) return;
               applyWatchlist(deps.watchlist, batch.partition, m.offset, key, m.value);
             }
             else if (!m.value) rules.delete(key);
@@ -374,6 +392,7 @@ export function createReferenceData(deps: {
       await done;
     },
     async stop() {
+      generation++;
       await consumer?.disconnect();
       await bulk?.close();
       bulk = undefined;

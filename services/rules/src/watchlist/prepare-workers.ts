@@ -31,11 +31,14 @@ export interface PrepareWorkers {
  * thread only applies them to the index. Chunks go round-robin; each worker answers its own in order, and
  * the caller applies the answers in the order it asked (it awaits each chunk's promise in turn).
  */
-export function createPrepareWorkers(count: number): PrepareWorkers {
+export function createPrepareWorkers(count: number, opts: { /** Another worker script (tests). */ script?: URL } = {}): PrepareWorkers {
   const workers = Array.from({ length: Math.max(1, count) }, () => {
-    const w = new Worker(new URL('./prepare-worker-boot.mjs', import.meta.url));
+    const w = new Worker(opts.script ?? new URL('./prepare-worker-boot.mjs', import.meta.url));
     const waiting = new Map<number, { resolve: (b: Buffer) => void; reject: (e: Error) => void }>();
+    const state = { w, waiting, dead: undefined as Error | undefined };
     const failAll = (err: Error) => {
+      // postMessage to a worker that has exited is dropped without an error: mark it, so nothing waits on it again.
+      state.dead ??= err;
       for (const p of waiting.values()) p.reject(err);
       waiting.clear();
     };
@@ -46,7 +49,7 @@ export function createPrepareWorkers(count: number): PrepareWorkers {
     });
     w.on('error', (err) => failAll(err));
     w.on('exit', (code) => failAll(new Error(`watchlist prepare worker exited (code ${code})`)));
-    return { w, waiting };
+    return state;
   });
   let seq = 0;
   let closed = false;
@@ -68,7 +71,10 @@ export function createPrepareWorkers(count: number): PrepareWorkers {
         at += v.length;
       }
       const id = seq++;
-      const { w, waiting } = workers[id % workers.length]!;
+      // Round-robin over the workers still alive; none left: the caller reads the chunk itself.
+      const alive = workers.filter((x) => !x.dead);
+      if (alive.length === 0) return Promise.reject(workers[0]!.dead ?? new Error('no watchlist prepare worker is alive'));
+      const { w, waiting } = alive[id % alive.length]!;
       return new Promise<Buffer>((resolve, reject) => {
         waiting.set(id, { resolve, reject });
         const req: PrepareRequest = { seq: id, data, lengths };

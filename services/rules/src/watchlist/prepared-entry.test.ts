@@ -113,4 +113,17 @@ describe('prepare workers (real worker threads)', () => {
     expect(decode(answers[2]!).ops).toEqual([OP_TOMBSTONE]);
     expect(workers.inFlight()).toBe(0);
   });
+
+  it('reject at once, never hang, once their threads have died', async () => {
+    const dying = createPrepareWorkers(2, { script: new URL('../../../../test/support/dying-prepare-worker.mjs', import.meta.url) });
+    try {
+      const first = await Promise.allSettled([dying.prepare([Buffer.from('{}')]), dying.prepare([Buffer.from('{}')])]);
+      expect(first.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+      // Both threads are gone: a later chunk is refused at once (the caller reads it itself) instead of waiting forever.
+      const later = await Promise.race([dying.prepare([Buffer.from('{}')]).then(() => 'answered', () => 'rejected'), new Promise((r) => setTimeout(() => r('hung'), 2_000))]);
+      expect(later).toBe('rejected');
+    } finally {
+      await dying.close();
+    }
+  });
 });
