@@ -4,7 +4,7 @@ import { AppError } from '../../../lib/errors';
 import type { Logger } from '../../../lib/logger';
 import { createCompactWatchlist, type CompactWatchlist, type RecordView } from '../../rules/src/watchlist/compact-watchlist';
 import type { WatchlistLookup } from '../../rules/src/watchlist-port';
-import { OP_PUT, OP_TOMBSTONE, type PrepareWorkers } from '../../rules/src/watchlist/prepare-workers';
+import { applyAnswer, type PrepareWorkers } from '../../rules/src/watchlist/prepare-workers';
 import { createCompactedView, parseJsonWith, type CompactedView, type ViewBulkRead, type ViewStore } from './compacted-view';
 
 export interface WatchlistFilter {
@@ -51,13 +51,7 @@ export function createWatchlistView(deps: {
   const log = deps.logger.child({ component: 'watchlist-view' });
   const bulk: ViewBulkRead | undefined = deps.loadThreads && {
     ...deps.loadThreads,
-    applyPrepared(key, buf, at) {
-      const op = buf[at];
-      if (op === OP_PUT) return index.upsertPrepared(buf, at + 1);
-      if (op === OP_TOMBSTONE) index.remove(key);
-      else log.warn({ key }, 'invalid record skipped');
-      return at + 1;
-    },
+    applyPrepared: (key, buf, at) => applyAnswer(index, key, buf, at, () => log.warn({ key }, 'invalid record skipped')),
   };
   const view = createCompactedView<WatchlistEntry>({ kafka: deps.kafka, topic: deps.topic, parse: parseJsonWith({ safeParse: parseWatchlistEntry }), logger: deps.logger, name: 'watchlist', store, bulk });
   const assertRead = () => {

@@ -7,8 +7,7 @@ import { retry } from '../../../lib/retry';
 import { parseJson } from './dead-letter';
 import type { WatchlistStore } from './watchlist-port';
 import type { CompactWatchlist } from './watchlist/compact-watchlist';
-import { preparedSize } from './watchlist/prepared-entry';
-import { OP_PUT, OP_TOMBSTONE, createPrepareWorkers, type PrepareWorkers } from './watchlist/prepare-workers';
+import { applyAnswer, createPrepareWorkers, nextAnswer, type PrepareWorkers } from './watchlist/prepare-workers';
 import { createBulkRead, type BulkRead, type PendingRecord } from './watchlist/bulk-read';
 
 export interface ReferenceData {
@@ -137,15 +136,8 @@ export function createReferenceData(deps: {
   };
 
   /** A record a worker prepared (`op` and, for a put, the entry at `buf[at…]`); returns where the next op starts. */
-  const applyPrepared = (watchlist: CompactWatchlist, partition: number, offset: string, key: string, buf: Buffer, at: number): number => {
-    const op = buf[at]!;
-    const next = op === OP_PUT ? at + 1 + preparedSize(buf, at + 1) : at + 1;
-    if (!track(partition, offset, key)) return next;
-    if (op === OP_TOMBSTONE) watchlist.remove(key);
-    else if (op === OP_PUT) watchlist.upsertPrepared(buf, at + 1);
-    else log.warn({ partition, offset }, 'invalid watchlist entry skipped');
-    return next;
-  };
+  const applyPrepared = (watchlist: CompactWatchlist, partition: number, offset: string, key: string, buf: Buffer, at: number): number =>
+    track(partition, offset, key) ? applyAnswer(watchlist, key, buf, at, () => log.warn({ partition, offset }, 'invalid watchlist entry skipped')) : nextAnswer(buf, at);
 
   /**
    * A chunk of one partition's consecutive records, as a worker prepared them. When it lies wholly past the position
@@ -162,15 +154,7 @@ export function createReferenceData(deps: {
     positions.set(partition, BigInt(last.offset) + 1n);
     lastKeys.set(partition, last.key);
     applied += records.length;
-    for (const r of records) {
-      const op = buf[at]!;
-      if (op === OP_PUT) at = watchlist.upsertPrepared(buf, at + 1);
-      else {
-        at++;
-        if (op === OP_TOMBSTONE) watchlist.remove(r.key);
-        else log.warn({ partition, offset: r.offset }, 'invalid watchlist entry skipped');
-      }
-    }
+    for (const r of records) at = applyAnswer(watchlist, r.key, buf, at, () => log.warn({ partition, offset: r.offset }, 'invalid watchlist entry skipped'));
   };
 
   const applyWatchlist = (watchlist: WatchlistStore, partition: number, offset: string, key: string, value: Buffer | null) => {
@@ -279,7 +263,7 @@ export function createReferenceData(deps: {
           applyOnMain: (partition, records) => {
             for (const r of records) applyWatchlist(watchlist, partition, r.offset, r.key, r.value);
           },
-          held: () => held,
+          held: holding,
           failed: () => failed || gen !== generation,
           fail: (err) => {
             failed = true;

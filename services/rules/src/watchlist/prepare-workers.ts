@@ -1,9 +1,26 @@
 import { Worker } from 'node:worker_threads';
+import type { CompactWatchlist } from './compact-watchlist';
+import { preparedSize } from './prepared-entry';
 
 /** What a worker answers for each record, in order: a prepared entry follows `OP_PUT` (`prepared-entry.ts`). */
 export const OP_INVALID = 0;
 export const OP_PUT = 1;
 export const OP_TOMBSTONE = 2;
+
+/** Where the answer after the one at `buf[at]` starts. */
+export const nextAnswer = (buf: Buffer, at: number): number => (buf[at] === OP_PUT ? at + 1 + preparedSize(buf, at + 1) : at + 1);
+
+/**
+ * Applies the answer at `buf[at]` for the record keyed `key` to `index` (a put, a removal, or `onInvalid` for a value
+ * that is not an entry) and returns where the next answer starts.
+ */
+export function applyAnswer(index: CompactWatchlist, key: string, buf: Buffer, at: number, onInvalid: () => void): number {
+  const op = buf[at];
+  if (op === OP_PUT) return index.upsertPrepared(buf, at + 1);
+  if (op === OP_TOMBSTONE) index.remove(key);
+  else onInvalid();
+  return at + 1;
+}
 
 export interface PrepareRequest {
   seq: number;
