@@ -6,34 +6,61 @@ export { SightingPackSchema, SightingSchema, SIGHTING_PACK_KEY, WatermarkTickSch
 export const plateKey = plateSubjectKey;
 export const personKey = personSubjectKey;
 
+/**
+ * One sighting, every field in one literal and in one order: an object spread (`{ ...base, ...flags }`) costs ~1.5 µs
+ * in V8 (measured: 13 µs an inspection's three sightings, against 0.3 µs as literals), and the judge stage makes
+ * three or more per event. Optional fields left undefined are not written by JSON.stringify.
+ */
+function sighting(
+  e: Event,
+  subjectKind: Sighting['subjectKind'],
+  key: string,
+  role: string,
+  plate: string | undefined,
+  vehicleKind: string | undefined,
+  positive: boolean | undefined,
+  suspicious: boolean | undefined,
+  relatedEventId: string | undefined,
+): Sighting {
+  return { schemaVersion: 1, eventId: e.eventId, type: e.type, checkpointId: e.checkpointId, occurredAt: e.occurredAt, subjectKind, key, role, plate, vehicleKind, positive, suspicious, relatedEventId };
+}
+
 /** The sightings of an event: each vehicle and each person it names, with their role. */
 export function sightingsOf(e: Event): Sighting[] {
   const { plates, persons } = eventSubjects(e);
-  const base = { schemaVersion: 1 as const, eventId: e.eventId, type: e.type, checkpointId: e.checkpointId, occurredAt: e.occurredAt };
-  let flags: Partial<Sighting>;
-  if (e.type === 'inspection') flags = { suspicious: e.findings.suspicious, plate: e.vehicle.plate, vehicleKind: e.vehicle.kind };
-  else if (e.type === 'drug_test') {
-    let positive = false;
+  let plate: string | undefined;
+  let vehicleKind: string | undefined;
+  let positive: boolean | undefined;
+  let suspicious: boolean | undefined;
+  let relatedEventId: string | undefined;
+  if (e.type === 'inspection') {
+    suspicious = e.findings.suspicious;
+    plate = e.vehicle.plate;
+    vehicleKind = e.vehicle.kind;
+  } else if (e.type === 'drug_test') {
+    positive = false;
     for (const r of e.results) if (r.outcome === 'positive') positive = true;
-    flags = { positive };
-    if (e.vehicle?.plate) flags.plate = e.vehicle.plate;
-    if (e.vehicle?.kind) flags.vehicleKind = e.vehicle.kind;
-    if (e.relatedEventId) flags.relatedEventId = e.relatedEventId;
-  } else flags = e.relatedEventId ? { relatedEventId: e.relatedEventId } : {};
-  // Plain loops (a closure per event costs a defineProperty under tsx's keepNames); same objects as before.
+    plate = e.vehicle?.plate || undefined;
+    vehicleKind = e.vehicle?.kind || undefined;
+    relatedEventId = e.relatedEventId || undefined;
+  } else relatedEventId = e.relatedEventId || undefined;
+  // Plain loops (a closure per event costs a defineProperty under tsx's keepNames).
   const out: Sighting[] = [];
-  for (const p of plates) out.push({ ...base, ...flags, plate: p, subjectKind: 'vehicle', key: plateKey(p), role: 'vehicle' } as Sighting);
-  for (const p of persons) out.push({ ...base, ...flags, subjectKind: 'person', key: personKey(p.idNumber), role: p.role } as Sighting);
+  for (const p of plates) out.push(sighting(e, 'vehicle', plateKey(p), 'vehicle', p, vehicleKind, positive, suspicious, relatedEventId));
+  for (const p of persons) out.push(sighting(e, 'person', personKey(p.idNumber), p.role, plate, vehicleKind, positive, suspicious, relatedEventId));
   return out;
 }
+
+const KEY_BYTES = Buffer.alloc(256);
 
 /**
  * Kafka's murmur2 of a key's UTF-8 bytes (the Java client's, and kafkajs' DefaultPartitioner's), in 32-bit integer
  * arithmetic: kafkajs computes it with 64-bit Long objects, which cost the judge stage more than its packing.
  */
 export function murmur2(key: string): number {
-  const data = Buffer.from(key, 'utf8');
-  const length = data.length;
+  // Encoded into one reused buffer (no allocation per key); a key longer than it gets its own.
+  const data = key.length * 3 <= KEY_BYTES.length ? KEY_BYTES : Buffer.from(key, 'utf8');
+  const length = data === KEY_BYTES ? KEY_BYTES.write(key, 0, 'utf8') : data.length;
   const M = 0x5bd1e995;
   let h = (0x9747b28c ^ length) | 0;
   const length4 = length >>> 2;
