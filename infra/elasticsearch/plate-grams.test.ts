@@ -50,3 +50,14 @@ describe('plate grams', () => {
     expect(foldedPlateVariants('普C8O5S2')).toEqual(['普C80552', '晋C80552']);
   });
 });
+
+describe('plate grams of characters outside the BMP', () => {
+  it('count a surrogate pair as one character, as for any other plate', () => {
+    const g = plateGrams('𠀀C7K245');
+    expect(g).toContain('^𠀀');
+    expect(g).toContain('𠀀C');
+    expect(g).toContain('𠀀C7K245$');
+    expect(g.some((x) => /^[\uD800-\uDBFF]$|[\uD800-\uDBFF](?![\uDC00-\uDFFF])/.test(x))).toBe(false);
+    expect(g.length).toBe(plateGrams('晋C7K245').length);
+  });
+});

@@ -12,16 +12,22 @@ export const START = '^';
 export const END = '$';
 const MAX_GRAM = 8;
 
-/** Grams of one canonical plate (deduplicated). */
+const gram = (chars: readonly string[] | string, i: number, j: number): string => (typeof chars === 'string' ? chars.slice(i, j) : chars.slice(i, j).join(''));
+
+/** Grams of one canonical plate (deduplicated), in the order: substrings by start, then prefixes and suffixes by length. */
 export function plateGrams(plate: string): string[] {
-  const chars = [...plate];
+  // Plates are BMP characters (one UTF-16 unit each), so substrings are cheap slices; anything with a surrogate
+  // pair is split by code point instead. The indexer calls this for every event.
+  // (No closures: under tsx every closure created costs a defineProperty.)
+  const chars: readonly string[] | string = /[\uD800-\uDFFF]/.test(plate) ? [...plate] : plate;
+  const len = chars.length;
   const out = new Set<string>();
-  for (let i = 0; i < chars.length; i++) {
-    for (let n = 2; n <= MAX_GRAM && i + n <= chars.length; n++) out.add(chars.slice(i, i + n).join(''));
+  for (let i = 0; i < len; i++) {
+    for (let n = 2; n <= MAX_GRAM && i + n <= len; n++) out.add(gram(chars, i, i + n));
   }
-  for (let n = 1; n <= Math.min(MAX_GRAM, chars.length); n++) {
-    out.add(START + chars.slice(0, n).join(''));
-    out.add(chars.slice(chars.length - n).join('') + END);
+  for (let n = 1; n <= Math.min(MAX_GRAM, len); n++) {
+    out.add(START + gram(chars, 0, n));
+    out.add(gram(chars, len - n, len) + END);
   }
   return [...out];
 }
