@@ -323,14 +323,15 @@ export function createCompactWatchlist(opts: { expectedEntries?: number; compact
       if (o.fuzzy !== false) {
         const variants = plateVariants(observed);
         let verified = 0;
-        for (const tier of ['lookalike', 'province', 'extra', 'missing'] as const) {
+        for (let tier = 0, i = 0; tier < variants.tierEnd.length; tier++) {
           // Lower tiers cannot outrank what is already enough results.
           if (found.size >= limit || verified >= MAX_FUZZY_CANDIDATES) break;
-          for (const v of variants[tier]) {
-            for (let p = byFolded.first(v.hash); p >= 0 && verified < MAX_FUZZY_CANDIDATES; p = byFolded.next(v.hash, p)) {
+          for (const end = variants.tierEnd[tier]!; i < end; i++) {
+            const hash = variants.hash[i]!;
+            for (let p = byFolded.first(hash); p >= 0 && verified < MAX_FUZZY_CANDIDATES; p = byFolded.next(hash, p)) {
               const slot = byFolded.valueAt(p);
               verified++;
-              if (!found.has(slot) && foldLookalikes(rec.key(slots[slot]!)) === spellVariant(v)) consider(slot);
+              if (!found.has(slot) && foldLookalikes(rec.key(slots[slot]!)) === spellVariant(variants, i)) consider(slot);
             }
           }
         }
