@@ -111,9 +111,13 @@ export interface EventAccount {
 
 export function accountEvents(acked: Set<string>, topicRecords: RangeRecord[], docs: Map<string, unknown[]>): EventAccount {
   const onTopic = new Map<string, number>();
+  const copies = new Map<string, string[]>();
   for (const r of topicRecords) {
     const id = eventIdOf(r);
-    if (id) onTopic.set(id, (onTopic.get(id) ?? 0) + 1);
+    if (!id) continue;
+    onTopic.set(id, (onTopic.get(id) ?? 0) + 1);
+    const where = `p${r.partition}@${r.message.offset} ${new Date(Number(r.message.timestamp)).toISOString()}`;
+    copies.set(id, [...(copies.get(id) ?? []), where]);
   }
   const lostFromTopic = [...acked].filter((id) => !onTopic.has(id));
   const missingFromIndex = [...acked].filter((id) => !docs.has(id));
@@ -130,7 +134,7 @@ export function accountEvents(acked: Set<string>, topicRecords: RangeRecord[], d
     duplicateEventsOnTopic: dupTopic.length,
     duplicateEventDocuments: dupDocs.length,
     topicEventsNotIndexed: notIndexed.length,
-    examples: { lostFromTopic: lostFromTopic.slice(0, 5), missingFromIndex: missingFromIndex.slice(0, 5), duplicateEventsOnTopic: dupTopic.slice(0, 5), duplicateEventDocuments: dupDocs.slice(0, 5), topicEventsNotIndexed: notIndexed.slice(0, 5) },
+    examples: { lostFromTopic: lostFromTopic.slice(0, 5), missingFromIndex: missingFromIndex.slice(0, 5), duplicateEventsOnTopic: dupTopic.slice(0, 5).map((id) => `${id}: ${copies.get(id)!.join(', ')}`), duplicateEventDocuments: dupDocs.slice(0, 5), topicEventsNotIndexed: notIndexed.slice(0, 5) },
   };
 }
 

@@ -17,6 +17,7 @@ const validate = (raw: unknown): Validation<E> => {
 function fakes(opts: { fail?: boolean; delayMs?: number } = {}) {
   const sent: OutgoingEvent[] = [];
   const known = new Map<string, string>();
+  const doubtful = new Set<string>();
   const publisher: EventPublisher = {
     connect: async () => undefined,
     disconnect: async () => undefined,
@@ -33,11 +34,12 @@ function fakes(opts: { fail?: boolean; delayMs?: number } = {}) {
     start: async () => undefined,
     stop: async () => undefined,
     isCaughtUp: () => true,
-    resync: () => undefined,
+    resync: (inDoubt = []) => void inDoubt.forEach((e) => doubtful.add(e.eventId)),
+    inDoubt: (id) => doubtful.has(id),
     size: () => known.size,
     evicted: () => 0,
   };
-  return { sent, publisher, index };
+  return { sent, publisher, index, doubtful, opts };
 }
 
 const officer: Principal = { sub: 'o1', role: 'officer', jur: '140882', cp: 'CP-140882-G5-01', jti: 'j', iat: 0, exp: 9e9 };
@@ -75,6 +77,24 @@ describe('event intake', () => {
     await expect(intake.accept([{ eventId: 'd', checkpointId: 'CP-140882-G5-01' }], officer)).rejects.toMatchObject({ code: 'kafka_unavailable' });
     expect(failing.index.lookup('d')).toBeUndefined();
     expect(intake.inFlight()).toBe(0);
+  });
+
+  it('does not take the retry of a cut-off send for new until the index has settled whether it was written', async () => {
+    const f = fakes({ fail: true });
+    const intake = createEventIntake({ validate, ...f, maxInFlight: 100 });
+    const ev = { eventId: 'g', checkpointId: 'CP-140882-G5-01' };
+    await expect(intake.accept([ev], officer)).rejects.toMatchObject({ code: 'kafka_unavailable' });
+    expect(f.doubtful.has('g')).toBe(true);
+    // The brokers are back, but the first send may still show up in the log: the retry waits.
+    f.opts.fail = false;
+    expect(await intake.accept([ev], officer)).toEqual([{ eventId: 'g', status: 'rejected', code: 'kafka_unavailable', detail: expect.stringContaining('checking whether it was written'), retryAfterSeconds: 2 }]);
+    // Another event is not held up.
+    expect(await intake.accept([{ eventId: 'h', checkpointId: 'CP-140882-G5-01' }], officer)).toEqual([{ eventId: 'h', status: 'accepted' }]);
+    expect(f.sent.map((e) => e.eventId)).toEqual(['h']);
+    // Settled absent: the retry is new. (Found in the log instead, it would have been known: a duplicate.)
+    f.doubtful.delete('g');
+    expect(await intake.accept([ev], officer)).toEqual([{ eventId: 'g', status: 'accepted' }]);
+    expect(f.sent.map((e) => e.eventId)).toEqual(['h', 'g']);
   });
 
   it('refuses an officer submitting for another checkpoint and any non-officer role', async () => {

@@ -13,7 +13,7 @@ export type Validation<E> = { ok: true; event: E } | { ok: false; errors: FieldE
 
 export type ItemResult =
   | { eventId: string; status: 'accepted' | 'duplicate' }
-  | { eventId?: string; status: 'rejected'; code: AppError['code']; detail: string; errors?: FieldError[] };
+  | { eventId?: string; status: 'rejected'; code: AppError['code']; detail: string; errors?: FieldError[]; retryAfterSeconds?: number };
 
 export interface EventIntake {
   /** Validates, authorizes, de-duplicates and durably publishes; per-item results, in input order. */
@@ -49,7 +49,12 @@ export function createEventIntake<E extends ValidEvent>(deps: {
 
   const known = (eventId: string, hash: string): ItemResult | undefined => {
     const existing = deps.index.lookup(eventId);
-    if (existing === undefined) return undefined;
+    if (existing === undefined) {
+      // Its earlier send failed and may yet show up in the log: taking it for new now could write it twice.
+      if (deps.index.inDoubt(eventId))
+        return { eventId, status: 'rejected', code: 'kafka_unavailable', detail: 'An earlier submission of this eventId was cut off by the event log; checking whether it was written. Retry with the same eventId.', retryAfterSeconds: 2 };
+      return undefined;
+    }
     if (existing === hash) return { eventId, status: 'duplicate' };
     return { eventId, status: 'rejected', code: 'event_id_conflict', detail: `eventId ${eventId} was already accepted with a different body`, errors: [{ path: '/eventId', message: 'already used for a different event' }] };
   };
@@ -114,7 +119,7 @@ export function createEventIntake<E extends ValidEvent>(deps: {
               await deps.publisher.publish(claimed.map((s) => ({ eventId: s.e.eventId, checkpointId: s.e.checkpointId, bodyHash: s.hash, value: s.json }))).catch((err: unknown) => {
                 // Unanswered is not unwritten: the broker may have appended them. The terminal's retry must find
                 // them in the index, so it re-reads the log's end before taking any unknown id for new again.
-                deps.index.resync();
+                deps.index.resync(claimed.map((s) => ({ eventId: s.e.eventId, bodyHash: s.hash })));
                 throw err;
               });
               for (const s of claimed) {

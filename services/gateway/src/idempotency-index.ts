@@ -22,7 +22,14 @@ export interface IdempotencyIndex {
    * have written it), or the tailing consumer crashed. Until the log's end, as of after this call, has been
    * read, `isCaughtUp()` is false and unknown ids must not be taken for new ones.
    */
-  resync(): void;
+  resync(inDoubt?: ReadonlyArray<{ eventId: string; bodyHash: string }>): void;
+  /**
+   * True for an id whose send failed here and which may yet appear in the log: a send cut off by a broker's death
+   * can have been appended and replicated unacknowledged, and becomes readable only once a new leader's high
+   * watermark passes it — possibly after the log's end was read again. Such an id is neither known nor new until the
+   * index has read up to ends read `DOUBT_SETTLE_MS` after the brokers answered again (or found the id).
+   */
+  inDoubt(eventId: string): boolean;
   size(): number;
   /** Ids forgotten before their window ended because the index held `maxEvents`. */
   evicted(): number;
@@ -36,6 +43,9 @@ export interface IdempotencyIndex {
  */
 export const STALE_FETCH_MS = 10_000;
 
+/** After the brokers answer again, how long before the ends that settle ids in doubt are read (see `inDoubt`). */
+export const DOUBT_SETTLE_MS = 5_000;
+
 /** Bytes the tail's fetch waits for at the broker, up to its 100 ms wait: ≈ 30 events. */
 const TAIL_MIN_BYTES = 32 * 1024;
 
@@ -48,7 +58,8 @@ const TAIL_MIN_BYTES = 32 * 1024;
  * oldest ids are forgotten first. A resubmission older than what is held is accepted again and de-duplicated
  * downstream by eventId (indexer `_id`, rules seen-set); terminals resend within minutes or hours, not days.
  */
-export function createIdempotencyIndex(deps: { kafka: Kafka; topic: string; windowMs: number; maxEvents?: number; logger: Logger }): IdempotencyIndex {
+export function createIdempotencyIndex(deps: { kafka: Kafka; topic: string; windowMs: number; maxEvents?: number; logger: Logger; doubtSettleMs?: number }): IdempotencyIndex {
+  const doubtSettleMs = deps.doubtSettleMs ?? DOUBT_SETTLE_MS;
   const maxEvents = deps.maxEvents ?? Number.POSITIVE_INFINITY;
   const log = deps.logger.child({ component: 'idempotency-index' });
   // Insertion order ≈ time order, so expiry pops from the front. The value is the body hash alone: the time of each
@@ -85,7 +96,20 @@ export function createIdempotencyIndex(deps: { kafka: Kafka; topic: string; wind
   let resolveFirst!: () => void;
   const first = new Promise<void>((r) => (resolveFirst = r));
 
+  /** Ids whose send failed (→ body hash), until read in the log or settled absent (see `inDoubt`). */
+  const doubtful = new Map<string, string>();
+  /** Offsets to read before the ids of `settling` are known to be absent; undefined while no target is set. */
+  let doubtRemaining: Map<number, bigint> | undefined;
+  let settling: string[] = [];
+  const settleIfReached = () => {
+    if (!doubtRemaining || doubtRemaining.size > 0) return;
+    for (const id of settling) doubtful.delete(id);
+    log.info({ settled: settling.length, stillInDoubt: doubtful.size }, 'events whose send failed were not written: their retries are taken as new');
+    settling = [];
+    doubtRemaining = undefined;
+  };
   const put = (eventId: string, hash: string, at: number) => {
+    doubtful.delete(eventId);
     if (seen.has(eventId)) return;
     if (seen.size >= maxEvents) {
       forgetOldest();
@@ -140,6 +164,19 @@ export function createIdempotencyIndex(deps: { kafka: Kafka; topic: string; wind
           mustReach(highs);
           endPending = false;
           markCaughtUp();
+          if (doubtful.size === 0) return;
+          // The brokers answer again, so every partition has a leader; anything a cut-off send left on it is
+          // readable once the leader's high watermark has passed it (followers fetch within a replica fetch wait,
+          // ≤ 500 ms by default). Ends read a while later settle the ids in doubt: read up to them, an id not found
+          // was not written.
+          await new Promise((r) => setTimeout(r, doubtSettleMs));
+          if (gen !== generation || stopped) continue;
+          const later = await fetchEnds();
+          if (gen !== generation) continue;
+          settling = [...doubtful.keys()];
+          doubtRemaining = new Map();
+          for (const e of later) if (BigInt(e.high) > BigInt(next.get(e.partition) ?? e.high)) doubtRemaining.set(e.partition, BigInt(e.high) - 1n);
+          settleIfReached();
           return;
         } catch (err) {
           log.warn({ err }, 'cannot read the end of the events log yet; unknown events are refused meanwhile');
@@ -150,7 +187,11 @@ export function createIdempotencyIndex(deps: { kafka: Kafka; topic: string; wind
       syncing = false;
     }
   };
-  const resync = () => {
+  const resync = (inDoubt: ReadonlyArray<{ eventId: string; bodyHash: string }> = []) => {
+    for (const e of inDoubt) if (!seen.has(e.eventId)) doubtful.set(e.eventId, e.bodyHash);
+    // A new failure restarts the settling: ids in doubt before it are settled by the later ends too.
+    doubtRemaining = undefined;
+    settling = [];
     generation++;
     caughtUp = false;
     endPending = true;
@@ -159,6 +200,7 @@ export function createIdempotencyIndex(deps: { kafka: Kafka; topic: string; wind
 
   return {
     lookup: (id) => seen.get(id),
+    inDoubt: (id) => doubtful.has(id),
     record: (id, hash) => put(id, hash, Date.now()),
     isCaughtUp: () => {
       if (!caughtUp) return false;
@@ -215,7 +257,10 @@ export function createIdempotencyIndex(deps: { kafka: Kafka; topic: string; wind
           next.set(batch.partition, (BigInt(batch.lastOffset()) + 1n).toString());
           const want = remaining.get(batch.partition);
           if (want !== undefined && BigInt(batch.lastOffset()) >= want) remaining.delete(batch.partition);
+          const doubtWant = doubtRemaining?.get(batch.partition);
+          if (doubtWant !== undefined && BigInt(batch.lastOffset()) >= doubtWant) doubtRemaining!.delete(batch.partition);
           markCaughtUp();
+          settleIfReached();
         },
       });
       for (const [partition, offset] of next) c.seek({ topic: deps.topic, partition, offset });

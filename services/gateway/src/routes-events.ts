@@ -20,7 +20,7 @@ export interface EventRoutesDeps {
 }
 
 function throwFor(r: Extract<ItemResult, { status: 'rejected' }>): never {
-  throw new AppError(r.code, r.detail, r.errors ? { errors: r.errors } : {});
+  throw new AppError(r.code, r.detail, { ...(r.errors ? { errors: r.errors } : {}), ...(r.retryAfterSeconds !== undefined ? { retryAfterSeconds: r.retryAfterSeconds } : {}) });
 }
 
 /** `POST /api/v1/events` and `POST /api/v1/events/batch` (DESIGN.md §3). */

@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createIdempotencyIndex, type IdempotencyIndex } from '../../services/gateway/src/idempotency-index';
+import { createNamespace, eventually, type Namespace } from '../support/namespace';
+
+/**
+ * A send cut off by a broker's death may have been appended unacknowledged and show up in the log only later. The
+ * gateway's index holds the ids of a failed send "in doubt" until it has read up to ends read a settle time after
+ * the brokers answered again: on the real broker, an id whose cut-off send did land is then found (a duplicate, not
+ * a second copy), and one that did not is settled absent (its retry is new).
+ */
+describe('ids of a failed send, on the real broker', () => {
+  let ns: Namespace;
+  let index: IdempotencyIndex;
+  beforeAll(async () => {
+    ns = await createNamespace('gw-doubt', { partitions: 2 });
+    index = createIdempotencyIndex({ kafka: ns.kafka, topic: ns.topics.events, windowMs: 3_600_000, logger: ns.logger, doubtSettleMs: 1_000 });
+    await index.start();
+  });
+  afterAll(async () => {
+    await index?.stop();
+    await ns?.cleanup();
+  });
+
+  it('finds the one that landed and settles the one that did not, not before the settle time', async () => {
+    const producer = ns.kafka.producer({ idempotent: true });
+    await producer.connect();
+    // The send "failed" for both; one of them was appended all the same — written only now, after the failure,
+    // as a record a new leader makes readable late.
+    const failedAt = Date.now();
+    index.resync([
+      { eventId: 'landed', bodyHash: 'h1' },
+      { eventId: 'absent', bodyHash: 'h2' },
+    ]);
+    expect(index.inDoubt('landed')).toBe(true);
+    expect(index.inDoubt('absent')).toBe(true);
+    await producer.send({ topic: ns.topics.events, acks: -1, messages: [{ key: 'CP-140882-G5-01', value: '{}', headers: { 'event-id': 'landed', 'body-sha256': 'h1' } }] });
+    await producer.disconnect();
+
+    await eventually('the landed id read from the log', () => index.lookup('landed'));
+    expect(index.inDoubt('landed')).toBe(false);
+    await eventually('the absent id settled', () => (index.inDoubt('absent') ? undefined : true), 20_000);
+    expect(Date.now() - failedAt).toBeGreaterThanOrEqual(1_000);
+    expect(index.lookup('absent')).toBeUndefined();
+    expect(index.isCaughtUp()).toBe(true);
+  });
+
+  it('restarts the settling when another send fails meanwhile', async () => {
+    index.resync([{ eventId: 'first', bodyHash: 'h' }]);
+    await new Promise((r) => setTimeout(r, 600));
+    const second = Date.now();
+    index.resync([{ eventId: 'second', bodyHash: 'h' }]);
+    await eventually('both settled', () => (index.inDoubt('first') || index.inDoubt('second') ? undefined : true), 20_000);
+    // The first was settled by the later round, a settle time after the second failure.
+    expect(Date.now() - second).toBeGreaterThanOrEqual(1_000);
+  });
+});
