@@ -1,6 +1,5 @@
 import { Kafka, logLevel, type KafkaConfig, type LogEntry } from 'kafkajs';
 import type { Logger } from './logger';
-import { installCoordinatorCache } from './kafkajs-coordinator-cache';
 
 export interface KafkaDeps {
   brokers: string[];
@@ -12,8 +11,6 @@ export interface KafkaDeps {
 
 /** A kafkajs client whose own logs go through pino as a child `component: kafkajs`. */
 export function createKafka({ brokers, clientId, logger, overrides }: KafkaDeps): Kafka {
-  // kafkajs looks up the coordinator before every transactional request; keep its answer (see the file).
-  installCoordinatorCache();
   const log = logger.child({ component: 'kafkajs' });
   return new Kafka({
     clientId,
