@@ -152,14 +152,17 @@ export interface HitOnTopic {
   version: number;
   subjectKey: string;
   checkpointId: string;
+  /** Where the record is and what made it (for a duplicate's report): partition@offset, time, rule, event. */
+  where?: string;
 }
 
 export function hitsOf(records: RangeRecord[]): HitOnTopic[] {
   const out: HitOnTopic[] = [];
   for (const r of records) {
     try {
-      const h = JSON.parse(r.message.value?.toString('utf8') ?? '') as { hitId: string; version: number; subject: { key: string }; checkpointId: string };
-      out.push({ hitId: h.hitId, version: h.version, subjectKey: h.subject.key, checkpointId: h.checkpointId });
+      const h = JSON.parse(r.message.value?.toString('utf8') ?? '') as { hitId: string; version: number; subject: { key: string }; checkpointId: string; ruleId?: string; detectedAt?: string };
+      const where = `p${r.partition}@${r.message.offset} ${new Date(Number(r.message.timestamp)).toISOString()} rule ${h.ruleId} detected ${h.detectedAt} event ${r.message.headers?.['event-id']?.toString() ?? '-'}`;
+      out.push({ hitId: h.hitId, version: h.version, subjectKey: h.subject.key, checkpointId: h.checkpointId, where });
     } catch {
       /* not a hit */
     }
@@ -192,10 +195,12 @@ export interface HitAccount {
 export function accountHits(topicHits: HitOnTopic[], frames: ReceivedFrame[], docs: Map<string, Array<Record<string, unknown>>>, planted: PlantedSighting[]): HitAccount {
   const latest = new Map<string, number>();
   const versions = new Map<string, number>();
+  const copies = new Map<string, string[]>();
   for (const h of topicHits) {
     latest.set(h.hitId, Math.max(latest.get(h.hitId) ?? 0, h.version));
     const k = `${h.hitId}@${h.version}`;
     versions.set(k, (versions.get(k) ?? 0) + 1);
+    copies.set(k, [...(copies.get(k) ?? []), h.where ?? '?']);
   }
   const dupRecords = [...versions].filter(([, n]) => n > 1).map(([k]) => k);
   const newFrames = new Map<string, number>();
@@ -229,6 +234,6 @@ export function accountHits(topicHits: HitOnTopic[], frames: ReceivedFrame[], do
     plantedWithoutHit: unplanted.length,
     planted: planted.length,
     framesReceived: frames.length,
-    examples: { duplicateHitRecords: dupRecords.slice(0, 5), duplicateHits: [...dupHits].slice(0, 5), missingHits: missing.slice(0, 5), staleHits: stale.slice(0, 5), hitsNotIndexed: notIndexed.slice(0, 5), plantedWithoutHit: unplanted.slice(0, 5).map((p) => p.eventId) },
+    examples: { duplicateHitRecords: dupRecords.slice(0, 5).map((k) => `${k}: ${copies.get(k)!.join(' | ')}`), duplicateHits: [...dupHits].slice(0, 5), missingHits: missing.slice(0, 5), staleHits: stale.slice(0, 5), hitsNotIndexed: notIndexed.slice(0, 5), plantedWithoutHit: unplanted.slice(0, 5).map((p) => p.eventId) },
   };
 }

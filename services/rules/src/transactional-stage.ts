@@ -26,6 +26,11 @@ export interface TransactionalStage {
   healthy(): boolean;
 }
 
+/** The transaction was aborted because the consumer no longer owns its partitions (a rebalance happened). */
+export class StaleAssignment extends Error {
+  override readonly name = 'StaleAssignment';
+}
+
 const isConcurrentTransactions = (err: unknown) => (err as { type?: string } | undefined)?.type === 'CONCURRENT_TRANSACTIONS';
 
 const isFenced = (err: unknown) => {
@@ -59,6 +64,9 @@ export function createTransactionalStage(deps: {
   minBytes?: number;
   /** Partitions processed at once; their chunks share transactions (group commit). */
   partitionsConcurrently?: number;
+  /** The consumer's session timeout (30 s) and heartbeat interval (3 s); shorter in tests. */
+  sessionTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
   /** Told of each committed transaction: how long it took, how many input records and partitions it covered,
    * and the age of its oldest input record (append time → commit), i.e. what this stage adds to an alert. */
   observe?: (t: { transactionMs: number; steps: { begin: number; send: number; offsets: number; commit: number }; records: number; partitions: number; oldestAgeMs: number }) => void;
@@ -131,6 +139,9 @@ export function createTransactionalStage(deps: {
     nextOffset: string;
     records: number;
     oldestTimestamp: number;
+    /** The consumer's membership, from the chunk's batch: confirmed right before the commit (see runTransaction). */
+    heartbeat: () => Promise<void>;
+    isStale: () => boolean;
     done: (err?: unknown) => void;
   }
   let queue: Pending[] = [];
@@ -166,6 +177,14 @@ export function createTransactionalStage(deps: {
       const topicMessages = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
       if (topicMessages.length) await txn.sendBatch({ topicMessages, acks: -1 });
       step('send');
+      // Only a member that still owns these partitions may commit. kafkajs' TxnOffsetCommit carries no group
+      // generation, so the broker cannot refuse a zombie: an instance whose transaction hung on the brokers (kafkajs
+      // retries for up to a minute) past its session timeout has lost the partitions, another instance has read the
+      // old offsets and judged the same events, and this commit would put the same hits on the topic twice (seen
+      // in the chaos run). kafkajs' heartbeat answers at once if one succeeded within the heartbeat interval (3 s,
+      // far inside the 30 s session), else asks the coordinator, which refuses an evicted member or a rebalance.
+      if (group.some((g) => g.isStale())) throw new StaleAssignment('the consumer group rebalanced during the transaction');
+      await group[group.length - 1]!.heartbeat();
       await txn.commit();
       step('commit');
     } catch (err) {
@@ -180,10 +199,10 @@ export function createTransactionalStage(deps: {
       oldestAgeMs: Date.now() - Math.min(...group.map((g) => g.oldestTimestamp)),
     });
   };
-  const commitTogether = (partition: number, outputs: TopicMessages[], nextOffset: string, chunk: KafkaMessage[]) =>
+  const commitTogether = (partition: number, outputs: TopicMessages[], nextOffset: string, chunk: KafkaMessage[], member: { heartbeat: () => Promise<void>; isStale: () => boolean }) =>
     new Promise<void>((resolve, reject) => {
       const oldestTimestamp = Number(chunk[0]?.timestamp) || Date.now();
-      queue.push({ partition, outputs, nextOffset, records: chunk.length, oldestTimestamp, done: (err) => (err === undefined ? resolve() : reject(err)) });
+      queue.push({ partition, outputs, nextOffset, records: chunk.length, oldestTimestamp, heartbeat: member.heartbeat, isStale: member.isStale, done: (err) => (err === undefined ? resolve() : reject(err)) });
       if (committing) return;
       committing = true;
       void (async () => {
@@ -221,7 +240,7 @@ export function createTransactionalStage(deps: {
         }),
       );
       await Promise.all(producers.map((p) => p.connect()));
-      consumer = deps.kafka.consumer({ groupId: deps.groupId, readUncommitted: false, maxWaitTimeInMs: deps.maxWaitMs ?? 100, minBytes: deps.minBytes ?? 1, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
+      consumer = deps.kafka.consumer({ groupId: deps.groupId, readUncommitted: false, maxWaitTimeInMs: deps.maxWaitMs ?? 100, minBytes: deps.minBytes ?? 1, sessionTimeout: deps.sessionTimeoutMs ?? 30_000, heartbeatInterval: deps.heartbeatIntervalMs ?? 3_000 });
       // An error kafkajs deems non-retriable (OUT_OF_ORDER_SEQUENCE_NUMBER from a transactional producer after a broker
       // crash, a record over the broker's limit) stops the consumer for good: the partitions go to the group's other
       // instances, and this one must say it is not ready (restart it) instead of sitting idle behind a green /readyz.
@@ -254,7 +273,7 @@ export function createTransactionalStage(deps: {
             let outputs: TopicMessages[] = [];
             try {
               outputs = (await deps.logic.process(p, chunk, new Date())).filter((t) => t.messages.length > 0);
-              await commitTogether(p, outputs, (BigInt(last) + 1n).toString(), chunk);
+              await commitTogether(p, outputs, (BigInt(last) + 1n).toString(), chunk, { heartbeat, isStale });
             } catch (err) {
               forget(p);
               needRebuild.add(p);
