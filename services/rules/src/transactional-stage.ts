@@ -180,9 +180,10 @@ export function createTransactionalStage(deps: {
       // Only a member that still owns these partitions may commit. kafkajs' TxnOffsetCommit carries no group
       // generation, so the broker cannot refuse a zombie: an instance whose transaction hung on the brokers (kafkajs
       // retries for up to a minute) past its session timeout has lost the partitions, another instance has read the
-      // old offsets and judged the same events, and this commit would put the same hits on the topic twice (seen
-      // in the chaos run). kafkajs' heartbeat answers at once if one succeeded within the heartbeat interval (3 s,
-      // far inside the 30 s session), else asks the coordinator, which refuses an evicted member or a rebalance.
+      // old offsets and judged the same events, and this commit would put the same hits on the topic twice (most
+      // likely the duplicate hit records of two chaos runs). kafkajs' heartbeat answers at once if one succeeded
+      // within the heartbeat interval (3 s, far inside the 30 s session), else asks the coordinator, which refuses
+      // an evicted member or a rebalance.
       if (group.some((g) => g.isStale())) throw new StaleAssignment('the consumer group rebalanced during the transaction');
       await group[group.length - 1]!.heartbeat();
       await txn.commit();
