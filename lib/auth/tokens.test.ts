@@ -33,6 +33,23 @@ describe('token service', () => {
     expect(() => t.verify(second.token)).toThrow(/expired/);
   });
 
+  it('still refuses a token verified before once it expires or is revoked, and a copy with another signature', () => {
+    let now = 1_000_000;
+    const t = createTokenService({ secret, ttlSeconds: 60, now: () => now });
+    const a = t.issue({ sub: 'a', role: 'officer', jur: '140882', cp: 'CP-140882-G5-01' });
+    const b = t.issue({ sub: 'b', role: 'officer', jur: '140882', cp: 'CP-140882-G5-01' });
+    expect(t.verify(a.token).sub).toBe('a');
+    expect(t.verify(a.token).sub).toBe('a');
+    expect(t.verify(b.token).sub).toBe('b');
+    const [h, p, sig] = a.token.split('.');
+    const flipped = `${h}.${p}.${sig!.slice(0, -2)}${sig!.slice(-2) === 'AA' ? 'AB' : 'AA'}`;
+    expect(() => t.verify(flipped)).toThrow(/invalid/);
+    t.revoke(b.claims.jti, b.claims.exp);
+    expect(() => t.verify(b.token)).toThrow(/revoked/);
+    now += 61;
+    expect(() => t.verify(a.token)).toThrow(/expired/);
+  });
+
   it('refuses a short secret', () => {
     expect(() => createTokenService({ secret: 'short' })).toThrow(/at least 32/);
   });
