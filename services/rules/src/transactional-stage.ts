@@ -83,6 +83,37 @@ export function createTransactionalStage(deps: {
    */
   let producers: Producer[] = [];
   let turn = 0;
+  const newProducer = (transactionalId: string): Producer =>
+    deps.kafka.producer({
+      transactionalId,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      transactionTimeout: deps.transactionTimeoutMs,
+      retry: { initialRetryTime: 5, multiplier: 1.5, maxRetryTime: 2_000, retries: 30 },
+    });
+  /**
+   * After a transaction failed and could not be aborted (or failed in its commit, whose outcome is then unknown),
+   * kafkajs' producer is left in ABORTING or COMMITTING: its next beginTransaction throws a non-retriable error and
+   * the stage stopped for good (seen in a chaos run). A new producer with the same transactional id settles the
+   * old transaction at the coordinator — InitProducerId completes a commit that got there and aborts one that did
+   * not — so when this returns, the committed offsets that the replay starts from are final.
+   */
+  const replaceProducer = async (i: number) => {
+    const old = producers[i]!;
+    const fresh = newProducer(deps.transactionalId + (i === 0 ? '' : '-b'));
+    producers[i] = fresh;
+    await old.disconnect().catch(() => undefined);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await fresh.connect();
+        return;
+      } catch (err) {
+        if (isFenced(err) || attempt >= 20) throw err;
+        log.warn({ err, attempt }, 'cannot settle a failed transaction yet (new transactional producer); retrying');
+        await new Promise((r) => setTimeout(r, Math.min(5_000, 200 * 2 ** attempt)));
+      }
+    }
+  };
   let admin: Admin | undefined;
   let fenced = false;
   /** The consumer stopped for good (kafkajs does not restart it after an error it deems non-retriable). */
@@ -155,8 +186,10 @@ export function createTransactionalStage(deps: {
       steps[k] = now - mark;
       mark = now;
     };
-    const txn = await producers[turn++ % producers.length]!.transaction();
+    const which = turn++ % producers.length;
+    const txn = await producers[which]!.transaction();
     step('begin');
+    let committing = false;
     try {
       // The offsets go first: AddOffsetsToTxn opens the transaction at the coordinator, which answers
       // CONCURRENT_TRANSACTIONS until the previous commit's markers are written. kafkajs does not retry it, so we
@@ -186,10 +219,12 @@ export function createTransactionalStage(deps: {
       // an evicted member or a rebalance.
       if (group.some((g) => g.isStale())) throw new StaleAssignment('the consumer group rebalanced during the transaction');
       await group[group.length - 1]!.heartbeat();
+      committing = true;
       await txn.commit();
       step('commit');
     } catch (err) {
-      await txn.abort().catch(() => undefined);
+      const aborted = !committing && (await txn.abort().then(() => true, () => false));
+      if (!aborted) await replaceProducer(which);
       throw err;
     }
     deps.observe?.({
@@ -231,15 +266,7 @@ export function createTransactionalStage(deps: {
       await admin.connect();
       // A transaction started right after the previous one's commit is answered CONCURRENT_TRANSACTIONS until
       // its markers are written (a few ms); kafkajs' default 100 ms first retry would add that to every alert.
-      producers = [deps.transactionalId, `${deps.transactionalId}-b`].map((transactionalId) =>
-        deps.kafka.producer({
-          transactionalId,
-          idempotent: true,
-          maxInFlightRequests: 1,
-          transactionTimeout: deps.transactionTimeoutMs,
-          retry: { initialRetryTime: 5, multiplier: 1.5, maxRetryTime: 2_000, retries: 30 },
-        }),
-      );
+      producers = [deps.transactionalId, `${deps.transactionalId}-b`].map(newProducer);
       await Promise.all(producers.map((p) => p.connect()));
       consumer = deps.kafka.consumer({ groupId: deps.groupId, readUncommitted: false, maxWaitTimeInMs: deps.maxWaitMs ?? 100, minBytes: deps.minBytes ?? 1, sessionTimeout: deps.sessionTimeoutMs ?? 30_000, heartbeatInterval: deps.heartbeatIntervalMs ?? 3_000 });
       // An error kafkajs deems non-retriable (OUT_OF_ORDER_SEQUENCE_NUMBER from a transactional producer after a broker
