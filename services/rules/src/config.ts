@@ -26,12 +26,12 @@ export const RulesEnv = z.object({
   CHUNK_SIZE: z.coerce.number().int().min(1).max(10_000).default(200),
   /**
    * Memory bound of the correlation stage: subjects (plates, persons) held, spread over the sightings partitions;
-   * past it the least recently seen are forgotten. ≈ 0.85 KB each with one sighting: the default holds ~0.85 GB.
+   * past it the least recently seen are forgotten. ≈ 0.6 KB each with one sighting: the default holds ~0.6 GB.
    */
   RULES_CORRELATION_MAX_SUBJECTS: z.coerce.number().int().min(1_000).max(100_000_000).default(1_000_000),
   /**
    * The same bound counted in sightings (a subject seen often holds many): past it the least recently seen subjects
-   * are forgotten too. ≈ 0.8 KB each (bench/correlation-memory.bench.ts): the default holds ~1.6 GB.
+   * are forgotten too. ≈ 0.46 KB each (bench/correlation-memory.bench.ts): the default holds ~0.9 GB.
    */
   RULES_CORRELATION_MAX_SIGHTINGS: z.coerce.number().int().min(1_000).max(1_000_000_000).default(2_000_000),
   /** Sightings held of one subject: past it its oldest are dropped (a bus through the same checkpoints every day). */
