@@ -106,9 +106,17 @@ export function createTransactionalStage(deps: {
     for (let attempt = 0; ; attempt++) {
       try {
         await fresh.connect();
+        // connect() alone does not send the transactional InitProducerId; the first transaction() does. An empty
+        // transaction aborted at once sends nothing more, and leaves the old transaction settled.
+        await (await fresh.transaction()).abort();
         return;
       } catch (err) {
-        if (isFenced(err) || attempt >= 20) throw err;
+        if (isFenced(err) || attempt >= 20) {
+          // Without a usable producer half this stage's transactions would fail for good: say so (/readyz) instead.
+          crashed = true;
+          log.error({ err }, 'cannot settle a failed transaction with a new producer; /readyz fails until the process is restarted');
+          throw err;
+        }
         log.warn({ err, attempt }, 'cannot settle a failed transaction yet (new transactional producer); retrying');
         await new Promise((r) => setTimeout(r, Math.min(5_000, 200 * 2 ** attempt)));
       }
@@ -186,6 +194,7 @@ export function createTransactionalStage(deps: {
       steps[k] = now - mark;
       mark = now;
     };
+    if (fenced) throw new Error('this stage was fenced: another process uses its transactional id');
     const which = turn++ % producers.length;
     const txn = await producers[which]!.transaction();
     step('begin');
@@ -216,15 +225,17 @@ export function createTransactionalStage(deps: {
       // old offsets and judged the same events, and this commit would put the same hits on the topic twice (most
       // likely the duplicate hit records of two chaos runs). kafkajs' heartbeat answers at once if one succeeded
       // within the heartbeat interval (3 s, far inside the 30 s session), else asks the coordinator, which refuses
-      // an evicted member or a rebalance.
-      if (group.some((g) => g.isStale())) throw new StaleAssignment('the consumer group rebalanced during the transaction');
+      // an evicted member or a rebalance. (kafkajs cannot rejoin while a batch is pending, so the heartbeat is the
+      // check; `isStale` only reports a seek since the batch was fetched, which also makes its chunk not ours to commit.)
+      if (group.some((g) => g.isStale())) throw new StaleAssignment('the partition was sought during the transaction');
       await group[group.length - 1]!.heartbeat();
       committing = true;
       await txn.commit();
       step('commit');
     } catch (err) {
       const aborted = !committing && (await txn.abort().then(() => true, () => false));
-      if (!aborted) await replaceProducer(which);
+      // A fenced producer is not replaced: a new one with the same id would fence the instance that took it over.
+      if (!aborted && !isFenced(err)) await replaceProducer(which);
       throw err;
     }
     deps.observe?.({
