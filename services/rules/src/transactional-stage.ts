@@ -305,9 +305,21 @@ export function createTransactionalStage(deps: {
           const p = batch.partition;
           if (!position.has(p)) needRebuild.add(p);
           if (needRebuild.has(p)) await prepareOnce(heartbeat);
-          for (let i = 0; i < batch.messages.length; i += deps.chunkSize) {
+          // After a failed transaction kafkajs fetches again from the last offset resolved here, but the group's
+          // committed offset (where the rebuilt state ends) can be further on: a commit whose answer was lost may
+          // have landed. Those records are in the state already; judging them again would put their outputs twice.
+          let messages = batch.messages;
+          const from = position.get(p);
+          if (from !== undefined && messages.length > 0 && BigInt(messages[0]!.offset) < from) {
+            const keep = messages.findIndex((m) => BigInt(m.offset) >= from);
+            const skipped = keep < 0 ? messages.length : keep;
+            log.info({ partition: p, skipped, committedOffset: String(from) }, 'records before the committed offset skipped: a transaction reported failed had committed');
+            resolveOffset(messages[skipped - 1]!.offset);
+            messages = messages.slice(skipped);
+          }
+          for (let i = 0; i < messages.length; i += deps.chunkSize) {
             if (!isRunning() || isStale() || fenced) return;
-            const chunk = batch.messages.slice(i, i + deps.chunkSize);
+            const chunk = messages.slice(i, i + deps.chunkSize);
             const last = chunk[chunk.length - 1]!.offset;
             let outputs: TopicMessages[] = [];
             try {
