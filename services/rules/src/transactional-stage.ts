@@ -26,7 +26,7 @@ export interface TransactionalStage {
   healthy(): boolean;
 }
 
-/** The transaction was aborted because the consumer no longer owns its partitions (a rebalance happened). */
+/** The transaction was aborted because a partition in it was sought since its batch was fetched (kafkajs' `isStale`). */
 export class StaleAssignment extends Error {
   override readonly name = 'StaleAssignment';
 }
@@ -82,6 +82,8 @@ export function createTransactionalStage(deps: {
    * earlier chunk's outputs. Both ids derive from the instance id: a restart fences both.
    */
   let producers: Producer[] = [];
+  /** Producer i's transactional id; both derive from the instance id, so a restart fences both. */
+  const transactionalIds = [deps.transactionalId, `${deps.transactionalId}-b`];
   let turn = 0;
   const newProducer = (transactionalId: string): Producer =>
     deps.kafka.producer({
@@ -100,7 +102,7 @@ export function createTransactionalStage(deps: {
    */
   const replaceProducer = async (i: number) => {
     const old = producers[i]!;
-    const fresh = newProducer(deps.transactionalId + (i === 0 ? '' : '-b'));
+    const fresh = newProducer(transactionalIds[i]!);
     producers[i] = fresh;
     await old.disconnect().catch(() => undefined);
     for (let attempt = 0; ; attempt++) {
@@ -198,7 +200,7 @@ export function createTransactionalStage(deps: {
     const which = turn++ % producers.length;
     const txn = await producers[which]!.transaction();
     step('begin');
-    let committing = false;
+    let inCommit = false;
     try {
       // The offsets go first: AddOffsetsToTxn opens the transaction at the coordinator, which answers
       // CONCURRENT_TRANSACTIONS until the previous commit's markers are written. kafkajs does not retry it, so we
@@ -229,11 +231,11 @@ export function createTransactionalStage(deps: {
       // check; `isStale` only reports a seek since the batch was fetched, which also makes its chunk not ours to commit.)
       if (group.some((g) => g.isStale())) throw new StaleAssignment('the partition was sought during the transaction');
       await group[group.length - 1]!.heartbeat();
-      committing = true;
+      inCommit = true;
       await txn.commit();
       step('commit');
     } catch (err) {
-      const aborted = !committing && (await txn.abort().then(() => true, () => false));
+      const aborted = !inCommit && (await txn.abort().then(() => true, () => false));
       // A fenced producer is not replaced: a new one with the same id would fence the instance that took it over.
       if (!aborted && !isFenced(err)) await replaceProducer(which);
       throw err;
@@ -277,7 +279,7 @@ export function createTransactionalStage(deps: {
       await admin.connect();
       // A transaction started right after the previous one's commit is answered CONCURRENT_TRANSACTIONS until
       // its markers are written (a few ms); kafkajs' default 100 ms first retry would add that to every alert.
-      producers = [deps.transactionalId, `${deps.transactionalId}-b`].map(newProducer);
+      producers = transactionalIds.map(newProducer);
       await Promise.all(producers.map((p) => p.connect()));
       consumer = deps.kafka.consumer({ groupId: deps.groupId, readUncommitted: false, maxWaitTimeInMs: deps.maxWaitMs ?? 100, minBytes: deps.minBytes ?? 1, sessionTimeout: deps.sessionTimeoutMs ?? 30_000, heartbeatInterval: deps.heartbeatIntervalMs ?? 3_000 });
       // An error kafkajs deems non-retriable (OUT_OF_ORDER_SEQUENCE_NUMBER from a transactional producer after a broker
@@ -313,7 +315,7 @@ export function createTransactionalStage(deps: {
           if (from !== undefined && messages.length > 0 && BigInt(messages[0]!.offset) < from) {
             const keep = messages.findIndex((m) => BigInt(m.offset) >= from);
             const skipped = keep < 0 ? messages.length : keep;
-            log.info({ partition: p, skipped, committedOffset: String(from) }, 'records before the committed offset skipped: a transaction reported failed had committed');
+            log.info({ partition: p, skipped, committedOffset: String(from) }, 'records before the committed offset skipped: they are in the rebuilt state already');
             resolveOffset(messages[skipped - 1]!.offset);
             messages = messages.slice(skipped);
           }
