@@ -34,7 +34,7 @@ function fakes(opts: { fail?: boolean; delayMs?: number } = {}) {
     start: async () => undefined,
     stop: async () => undefined,
     isCaughtUp: () => true,
-    resync: (inDoubt = []) => void inDoubt.forEach((e) => doubtful.add(e.eventId)),
+    resync: (inDoubt = []) => void inDoubt.forEach((id) => doubtful.add(id)),
     inDoubt: (id) => doubtful.has(id),
     size: () => known.size,
     evicted: () => 0,

@@ -119,7 +119,7 @@ export function createEventIntake<E extends ValidEvent>(deps: {
               await deps.publisher.publish(claimed.map((s) => ({ eventId: s.e.eventId, checkpointId: s.e.checkpointId, bodyHash: s.hash, value: s.json }))).catch((err: unknown) => {
                 // Unanswered is not unwritten: the broker may have appended them. The terminal's retry must find
                 // them in the index, so it re-reads the log's end before taking any unknown id for new again.
-                deps.index.resync(claimed.map((s) => ({ eventId: s.e.eventId, bodyHash: s.hash })));
+                deps.index.resync(claimed.map((s) => s.e.eventId));
                 throw err;
               });
               for (const s of claimed) {

@@ -22,7 +22,7 @@ export interface IdempotencyIndex {
    * have written it), or the tailing consumer crashed. Until the log's end, as of after this call, has been
    * read, `isCaughtUp()` is false and unknown ids must not be taken for new ones.
    */
-  resync(inDoubt?: ReadonlyArray<{ eventId: string; bodyHash: string }>): void;
+  resync(inDoubt?: readonly string[]): void;
   /**
    * True for an id whose send failed here and which may yet appear in the log: a send cut off by a broker's death
    * can have been appended and replicated unacknowledged, and becomes readable only once a new leader's high
@@ -96,8 +96,8 @@ export function createIdempotencyIndex(deps: { kafka: Kafka; topic: string; wind
   let resolveFirst!: () => void;
   const first = new Promise<void>((r) => (resolveFirst = r));
 
-  /** Ids whose send failed (→ body hash), until read in the log or settled absent (see `inDoubt`). */
-  const doubtful = new Map<string, string>();
+  /** Ids whose send failed, until read in the log or settled absent (see `inDoubt`). */
+  const doubtful = new Set<string>();
   /** Offsets to read before the ids of `settling` are known to be absent; undefined while no target is set. */
   let doubtRemaining: Map<number, bigint> | undefined;
   let settling: string[] = [];
@@ -187,8 +187,8 @@ export function createIdempotencyIndex(deps: { kafka: Kafka; topic: string; wind
       syncing = false;
     }
   };
-  const resync = (inDoubt: ReadonlyArray<{ eventId: string; bodyHash: string }> = []) => {
-    for (const e of inDoubt) if (!seen.has(e.eventId)) doubtful.set(e.eventId, e.bodyHash);
+  const resync = (inDoubt: readonly string[] = []) => {
+    for (const id of inDoubt) if (!seen.has(id)) doubtful.add(id);
     // A new failure restarts the settling: ids in doubt before it are settled by the later ends too.
     doubtRemaining = undefined;
     settling = [];
