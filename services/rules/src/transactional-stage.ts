@@ -205,9 +205,10 @@ export function createTransactionalStage(deps: {
       // The offsets go first: AddOffsetsToTxn opens the transaction at the coordinator, which answers
       // CONCURRENT_TRANSACTIONS until the previous commit's markers are written. kafkajs does not retry it, so we
       // do, briefly. Were the records first, their AddPartitionsToTxn would meet that answer inside kafkajs'
-      // sendBatch, whose retry re-sends to every leader that had not answered yet — including produce requests
-      // still in flight — with new sequence numbers: the same records twice in one committed transaction (seen
-      // on three brokers by the chaos run, scripts/chaos).
+      // sendBatch, whose retry (unpatched) re-sent to every leader that had not answered yet — including produce
+      // requests still in flight — with new sequence numbers: the same records twice in one committed transaction
+      // (seen on three brokers by the chaos run, scripts/chaos). patches/kafkajs+2.2.4.patch makes that retry wait
+      // for every request to settle; sending the offsets first still spares each transaction the retry's delay.
       const offsets = { consumerGroupId: deps.groupId, topics: [{ topic: deps.topic, partitions: group.map((g) => ({ partition: g.partition, offset: g.nextOffset })) }] };
       await retry(() => txn.sendOffsets(offsets), { attempts: 40, initialMs: 2, maxMs: 200, retriable: isConcurrentTransactions });
       step('offsets');
