@@ -197,7 +197,13 @@ export function createLoad(o: LoadOptions): Load {
     start() {
       if (running) return;
       running = true;
-      void Promise.all(o.officers.map(login)).then(() => loop());
+      // A login that fails here (a 5 s timeout on a busy machine) is retried by the officer's first submit: the load
+      // must start regardless (a rejected Promise.all here once left a whole run without load).
+      void Promise.allSettled(o.officers.map(login)).then((logins) => {
+        const failed = logins.filter((l) => l.status === 'rejected').length;
+        if (failed) o.log(`load: ${failed} of ${logins.length} officers could not log in yet; they retry on their first event`);
+        return loop();
+      });
     },
     async plantBurst(n) {
       await Promise.all(Array.from({ length: n }, () => plantOne()));
