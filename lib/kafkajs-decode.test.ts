@@ -40,7 +40,8 @@ async function roundTrip(firstOffset: bigint, firstTimestamp: bigint, deltas: bi
     records,
   });
   // The attributes (int16) follow firstOffset (8), length (4), leader epoch (4), magic (1) and crc (4).
-  if (opts.appendTime) buffer[8 + 4 + 4 + 1 + 4 + 1] |= LOG_APPEND_TIME_FLAG;
+  const lowAttributes = 8 + 4 + 4 + 1 + 4 + 1;
+  if (opts.appendTime) buffer[lowAttributes] = buffer[lowAttributes]! | LOG_APPEND_TIME_FLAG;
   const decoded = await decodeBatch(new Decoder(buffer));
   return { decoded: decoded.records, maxTimestamp };
 }
