@@ -41,6 +41,31 @@ describe('ids of a failed send, on the real broker', () => {
     expect(index.isCaughtUp()).toBe(true);
   });
 
+  it('counts the settle time from the end of the failed send, not from its failure', async () => {
+    // kafkajs may go on retrying a send the publisher gave up on (and answered 503 for); it lands 2 s later, four
+    // settle times after the failure. Until the send has ended the id stays in doubt.
+    let endSend!: () => void;
+    const sendEnded = new Promise<void>((r) => (endSend = r));
+    const late = createIdempotencyIndex({ kafka: ns.kafka, topic: ns.topics.events, windowMs: 3_600_000, logger: ns.logger, doubtSettleMs: 500, abandonedSendsEnded: () => sendEnded });
+    await late.start();
+    const producer = ns.kafka.producer({ idempotent: true });
+    try {
+      await producer.connect();
+      late.resync(['late']);
+      for (const until = Date.now() + 2_000; Date.now() < until; ) {
+        expect(late.inDoubt('late')).toBe(true);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await producer.send({ topic: ns.topics.events, acks: -1, messages: [{ key: 'CP-140882-G5-01', value: '{}', headers: { 'event-id': 'late', 'body-sha256': 'h3' } }] });
+      endSend();
+      await eventually('the late id read from the log', () => late.lookup('late'));
+      expect(late.inDoubt('late')).toBe(false);
+    } finally {
+      await producer.disconnect();
+      await late.stop();
+    }
+  });
+
   it('restarts the settling when another send fails meanwhile', async () => {
     index.resync(['first']);
     await new Promise((r) => setTimeout(r, 600));

@@ -22,6 +22,7 @@ function fakes(opts: { fail?: boolean; delayMs?: number } = {}) {
     connect: async () => undefined,
     disconnect: async () => undefined,
     isConnected: () => true,
+    abandonedSendsEnded: async () => undefined,
     async publish(events) {
       await new Promise((r) => setTimeout(r, opts.delayMs ?? 1));
       if (opts.fail) throw new AppError('kafka_unavailable');

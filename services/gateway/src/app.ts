@@ -45,7 +45,7 @@ export function buildGateway(config: GatewayConfig, deps: GatewayDeps): Gateway 
   const access = createAccessSync({ kafka, topic: topics.access, accounts, tokens, logger: log, name: 'gateway', demoMode: config.DEMO_MODE });
 
   const publisher = createEventPublisher({ kafka, topic: topics.events, logger: log });
-  const index = createIdempotencyIndex({ kafka, topic: topics.events, windowMs: config.IDEMPOTENCY_WINDOW_HOURS * 3600_000, maxEvents: config.IDEMPOTENCY_MAX_EVENTS, logger: log });
+  const index = createIdempotencyIndex({ kafka, topic: topics.events, windowMs: config.IDEMPOTENCY_WINDOW_HOURS * 3600_000, maxEvents: config.IDEMPOTENCY_MAX_EVENTS, logger: log, abandonedSendsEnded: publisher.abandonedSendsEnded });
   const verdicts = createVerdictWaiter({ kafka, topic: topics.verdicts, logger: log, parse: parseVerdict });
   const intake = createEventIntake({ validate: validateEvent, publisher, index, maxInFlight: config.MAX_IN_FLIGHT_EVENTS });
   let ready = false;

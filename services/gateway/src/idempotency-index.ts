@@ -58,7 +58,16 @@ const TAIL_MIN_BYTES = 32 * 1024;
  * oldest ids are forgotten first. A resubmission older than what is held is accepted again and de-duplicated
  * downstream by eventId (indexer `_id`, rules seen-set); terminals resend within minutes or hours, not days.
  */
-export function createIdempotencyIndex(deps: { kafka: Kafka; topic: string; windowMs: number; maxEvents?: number; logger: Logger; doubtSettleMs?: number }): IdempotencyIndex {
+export function createIdempotencyIndex(deps: {
+  kafka: Kafka;
+  topic: string;
+  windowMs: number;
+  maxEvents?: number;
+  logger: Logger;
+  doubtSettleMs?: number;
+  /** Resolves once the sends that put ids in doubt have really ended (the publisher's `abandonedSendsEnded`). */
+  abandonedSendsEnded?: () => Promise<void>;
+}): IdempotencyIndex {
   const doubtSettleMs = deps.doubtSettleMs ?? DOUBT_SETTLE_MS;
   const maxEvents = deps.maxEvents ?? Number.POSITIVE_INFINITY;
   const log = deps.logger.child({ component: 'idempotency-index' });
@@ -168,7 +177,13 @@ export function createIdempotencyIndex(deps: { kafka: Kafka; topic: string; wind
           // The brokers answer again, so every partition has a leader; anything a cut-off send left on it is
           // readable once the leader's high watermark has passed it (followers fetch within a replica fetch wait,
           // ≤ 500 ms by default). Ends read a while later settle the ids in doubt: read up to them, an id not found
-          // was not written.
+          // was not written. The while counts from the end of the failed sends, not from their failure being
+          // reported: kafkajs may still be retrying one (it gives up within its retries, ~15 s at most).
+          if (deps.abandonedSendsEnded) {
+            const waited = performance.now();
+            await deps.abandonedSendsEnded();
+            if (performance.now() - waited > 1_000) log.info({ waitedMs: Math.round(performance.now() - waited) }, 'the sends given up on have ended; settling the ids in doubt');
+          }
           await new Promise((r) => setTimeout(r, doubtSettleMs));
           if (gen !== generation || stopped) continue;
           const later = await fetchEnds();

@@ -15,6 +15,12 @@ export interface EventPublisher {
   /** Resolves once the brokers acknowledged (acks=all) every given event; rejects with `kafka_unavailable`. */
   publish(events: OutgoingEvent[]): Promise<void>;
   isConnected(): boolean;
+  /**
+   * Resolves once every send given up on so far (timed out or failed) has really ended. kafkajs may go on retrying a
+   * send after the publisher answered 503 — after its producer was disconnected, even — so a record can still be
+   * appended after the failure was reported; only once this resolves is the log's end final for those events.
+   */
+  abandonedSendsEnded(): Promise<void>;
   disconnect(): Promise<void>;
 }
 
@@ -61,6 +67,8 @@ export function createEventPublisher(deps: { kafka: Kafka; topic: string; logger
   type Pending = { events: OutgoingEvent[]; resolve: () => void; reject: (e: unknown) => void };
   let queue: Pending[] = [];
   let inFlight = false;
+  /** Sends given up on that kafkajs has not finished yet (see `abandonedSendsEnded`). */
+  const abandoned = new Set<Promise<unknown>>();
 
   const flush = async (): Promise<void> => {
     if (inFlight || queue.length === 0) return;
@@ -80,6 +88,7 @@ export function createEventPublisher(deps: { kafka: Kafka; topic: string; logger
     const messages: Message[] = batch.flatMap((p) =>
       p.events.map((e) => ({ key: e.checkpointId, value: e.value, headers: { 'event-id': e.eventId, 'body-sha256': e.bodyHash } })),
     );
+    let sending: Promise<unknown> | undefined;
     try {
       // The connect counts against the same deadline: a terminal gets its 503 in time while the brokers are away.
       // A send that starts after the deadline would write events their terminals were told are not in Kafka.
@@ -88,13 +97,22 @@ export function createEventPublisher(deps: { kafka: Kafka; topic: string; logger
       await withTimeout(
         ensureConnected().then(() => {
           if (expired || p !== producer) throw new SendTimeout('connected only after the deadline; not sent');
-          return p.send({ topic: deps.topic, acks: -1, messages });
+          sending = p.send({ topic: deps.topic, acks: -1, messages });
+          return sending;
         }),
         deps.sendTimeoutMs ?? 10_000,
         () => (expired = true),
       );
       for (const p of batch) p.resolve();
     } catch (err) {
+      if (sending) {
+        const ended: Promise<unknown> = sending.then(
+          () => log.warn({ events: messages.length }, 'a send given up on was acknowledged after all: its events are in the log'),
+          () => undefined,
+        );
+        abandoned.add(ended);
+        void ended.finally(() => abandoned.delete(ended));
+      }
       const unavailable = isKafkaUnavailable(err) || err instanceof SendTimeout;
       log.warn({ err, events: messages.length }, 'produce failed');
       const appErr = new AppError(unavailable ? 'kafka_unavailable' : 'internal', unavailable ? 'The event log is unreachable; nothing was accepted. Retry with the same eventId.' : undefined, {
@@ -131,6 +149,9 @@ export function createEventPublisher(deps: { kafka: Kafka; topic: string; logger
       });
     },
     isConnected: () => connected,
+    abandonedSendsEnded: async () => {
+      while (abandoned.size > 0) await Promise.all(abandoned);
+    },
     async disconnect() {
       while (inFlight || queue.length) await new Promise((r) => setTimeout(r, 10));
       await producer.disconnect();
