@@ -2,6 +2,8 @@
 FROM node:20-bookworm-slim
 WORKDIR /app
 COPY package.json package-lock.json ./
+# patch-package applies these on npm ci's postinstall (kafkajs fixes; see patches/): without them it would pass silently.
+COPY patches ./patches
 RUN npm ci --omit=optional && npm cache clean --force
 COPY tsconfig.json ./
 COPY lib ./lib

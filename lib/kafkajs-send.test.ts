@@ -1,11 +1,13 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 
-// kafkajs 2.2.4 is patched (patches/kafkajs+2.2.4.patch, applied by `npm install`'s postinstall): when one broker's
-// produce request fails, its send retries only after the requests to the other brokers have settled. Unpatched, the
-// retry re-sent every request still in flight with new sequence numbers — the same records twice in one committed
-// transaction, seen in the chaos runs when a broker died mid-send. This drives kafkajs' own send loop with two fake
-// brokers at its seam (the cluster and the transaction manager), so it fails if the patch is not applied.
+// kafkajs 2.2.4 is patched (patches/kafkajs+2.2.4.patch, applied by `npm install`'s postinstall): a send tracks what
+// was written per partition, and when one broker's produce request fails it retries only after the requests to the
+// other brokers have settled, sending just the partitions not written yet to their current leaders. Unpatched, the
+// retry re-sent every request still in flight with new sequence numbers (the same records twice in one committed
+// transaction, seen in the chaos runs when a broker died mid-send), and skipped every broker that had answered — so
+// partitions whose leadership moved to such a broker were silently never sent. This drives kafkajs' own send loop
+// with two fake brokers at its seam (the cluster and the transaction manager), so it fails if the patch is missing.
 const require = createRequire(import.meta.url);
 const createSendMessages = require('kafkajs/src/producer/sendMessages.js') as (deps: unknown) => (req: unknown) => Promise<unknown[]>;
 const createRetry = require('kafkajs/src/retry/index.js') as (opts: unknown) => unknown;
@@ -15,8 +17,11 @@ interface ProduceCall {
   partitions: { partition: number; firstSequence: number; messages: unknown[] }[];
 }
 
-function harness(produce: Record<number, (call: number) => Promise<void>>) {
+function harness(produce: Record<number, (call: number) => Promise<void>>, opts: { afterRefresh?: Record<number, number> } = {}) {
   const calls: ProduceCall[] = [];
+  // Partition → leader; `afterRefresh` moves leaders when kafkajs refreshes the metadata after a failure.
+  let leaders: Record<number, number> = { 0: 1, 1: 2 };
+  let removed = 0;
   const sequences = new Map<string, number>();
   const brokers = new Map(
     [1, 2].map((nodeId) => {
@@ -36,15 +41,21 @@ function harness(produce: Record<number, (call: number) => Promise<void>>) {
   );
   const cluster = {
     refreshMetadataIfNecessary: async () => {},
-    refreshMetadata: async () => {},
+    refreshMetadata: async () => {
+      if (opts.afterRefresh) leaders = { ...opts.afterRefresh };
+    },
     addMultipleTargetTopics: async () => {},
     isConnected: () => true,
-    removeBroker: () => {},
+    removeBroker: () => void removed++,
     findTopicPartitionMetadata: () => [
-      { partitionId: 0, leader: 1 },
-      { partitionId: 1, leader: 2 },
+      { partitionId: 0, leader: leaders[0] },
+      { partitionId: 1, leader: leaders[1] },
     ],
-    findLeaderForPartitions: (_topic: string, partitions: string[]) => Object.fromEntries(partitions.map((p) => [Number(p) + 1, [Number(p)]])),
+    findLeaderForPartitions: (_topic: string, partitions: string[]) => {
+      const out: Record<number, number[]> = {};
+      for (const p of partitions) (out[leaders[Number(p)]!] ??= []).push(Number(p));
+      return out;
+    },
     findBroker: async ({ nodeId }: { nodeId: number }) => brokers.get(Number(nodeId)),
   };
   const eosManager = {
@@ -67,10 +78,12 @@ function harness(produce: Record<number, (call: number) => Promise<void>>) {
     retrier: createRetry({ initialRetryTime: 5, maxRetryTime: 50, retries: 5, factor: 0, multiplier: 1 }),
   });
   const messages = [0, 1].flatMap((partition) => [0, 1, 2].map((i) => ({ partition, value: `${partition}-${i}` })));
-  return { calls, sequences, run: () => send({ acks: -1, timeout: 30_000, topicMessages: [{ topic: 'hits', messages }] }) };
+  return { calls, sequences, removed: () => removed, run: () => send({ acks: -1, timeout: 30_000, topicMessages: [{ topic: 'hits', messages }] }) as Promise<Array<{ partition: number }>> };
 }
 
 const connectionLost = () => Object.assign(new Error('Connection error: broker 1 went away'), { name: 'KafkaJSConnectionError', retriable: true });
+const connectionClosed = (port: number) => Object.assign(new Error('Closed connection'), { name: 'KafkaJSConnectionClosedError', retriable: true, host: '127.0.0.1', port });
+const fenced = () => Object.assign(new Error('fenced'), { name: 'KafkaJSProtocolError', type: 'INVALID_PRODUCER_EPOCH', retriable: false });
 const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 describe('kafkajs send across brokers (patched)', () => {
@@ -86,6 +99,27 @@ describe('kafkajs send across brokers (patched)', () => {
     expect(h.sequences.get('hits:0')).toBe(3);
     expect(h.sequences.get('hits:1')).toBe(3);
     expect(responses).toHaveLength(2);
+  });
+
+  it("sends a failed broker's partitions to their new leader even when that broker has answered already", async () => {
+    // Broker 1 dies; partition 0 moves to broker 2, which answered for partition 1 meanwhile. Upstream kafkajs skipped
+    // every broker that had answered, so partition 0's records were never sent and the send resolved.
+    const h = harness({ 1: () => Promise.reject<void>(connectionLost()), 2: () => delay(50) }, { afterRefresh: { 0: 2, 1: 2 } });
+    const responses = await h.run();
+    const toBroker2 = h.calls.filter((c) => c.broker === 2);
+    expect(toBroker2.map((c) => c.partitions.map((p) => [p.partition, p.firstSequence]))).toEqual([[[1, 0]], [[0, 0]]]);
+    expect(responses.map((r) => r.partition).sort()).toEqual([0, 1]);
+    expect(h.sequences.get('hits:0')).toBe(3);
+    expect(h.sequences.get('hits:1')).toBe(3);
+  });
+
+  it('forgets every broker whose connection closed, and gives up at once on a failure that cannot be retried', async () => {
+    const closed = harness({ 1: async (n) => (n === 0 ? Promise.reject<void>(connectionClosed(1)) : undefined), 2: async (n) => (n === 0 ? Promise.reject<void>(connectionClosed(2)) : undefined) });
+    await closed.run();
+    expect(closed.removed()).toBeGreaterThanOrEqual(2);
+    const h = harness({ 1: () => Promise.reject<void>(connectionLost()), 2: () => delay(20).then(() => Promise.reject<void>(fenced())) });
+    await expect(h.run()).rejects.toMatchObject({ type: 'INVALID_PRODUCER_EPOCH' });
+    expect(h.calls).toHaveLength(2);
   });
 
   it('retries every failed request with its own sequence numbers when both brokers fail', async () => {

@@ -61,8 +61,22 @@ describe('ids of a failed send, on the real broker', () => {
       await eventually('the late id read from the log', () => late.lookup('late'));
       expect(late.inDoubt('late')).toBe(false);
     } finally {
+      endSend();
       await producer.disconnect();
       await late.stop();
+    }
+  });
+
+  it('settles anyway once a send given up on has not ended within the cap', async () => {
+    const capped = createIdempotencyIndex({ kafka: ns.kafka, topic: ns.topics.events, windowMs: 3_600_000, logger: ns.logger, doubtSettleMs: 200, abandonedSendsEnded: () => new Promise<void>(() => undefined), abandonedSendWaitMs: 800 });
+    await capped.start();
+    try {
+      const failedAt = Date.now();
+      capped.resync(['stuck']);
+      await eventually('the id settled after the cap', () => (capped.inDoubt('stuck') ? undefined : true), 20_000);
+      expect(Date.now() - failedAt).toBeGreaterThanOrEqual(800 + 200);
+    } finally {
+      await capped.stop();
     }
   });
 

@@ -46,6 +46,9 @@ export const STALE_FETCH_MS = 10_000;
 /** After the brokers answer again, how long before the ends that settle ids in doubt are read (see `inDoubt`). */
 export const DOUBT_SETTLE_MS = 5_000;
 
+/** The longest wait for a send given up on to end before its ids are settled anyway (see `syncLoop`). */
+export const ABANDONED_SEND_WAIT_MS = 5 * 60_000;
+
 /** Bytes the tail's fetch waits for at the broker, up to its 100 ms wait: ≈ 30 events. */
 const TAIL_MIN_BYTES = 32 * 1024;
 
@@ -67,8 +70,10 @@ export function createIdempotencyIndex(deps: {
   doubtSettleMs?: number;
   /** Resolves once the sends that put ids in doubt have really ended (the publisher's `abandonedSendsEnded`). */
   abandonedSendsEnded?: () => Promise<void>;
+  abandonedSendWaitMs?: number;
 }): IdempotencyIndex {
   const doubtSettleMs = deps.doubtSettleMs ?? DOUBT_SETTLE_MS;
+  const abandonedSendWaitMs = deps.abandonedSendWaitMs ?? ABANDONED_SEND_WAIT_MS;
   const maxEvents = deps.maxEvents ?? Number.POSITIVE_INFINITY;
   const log = deps.logger.child({ component: 'idempotency-index' });
   // Insertion order ≈ time order, so expiry pops from the front. The value is the body hash alone: the time of each
@@ -178,11 +183,20 @@ export function createIdempotencyIndex(deps: {
           // readable once the leader's high watermark has passed it (followers fetch within a replica fetch wait,
           // ≤ 500 ms by default). Ends read a while later settle the ids in doubt: read up to them, an id not found
           // was not written. The while counts from the end of the failed sends, not from their failure being
-          // reported: kafkajs may still be retrying one (it gives up within its retries, ~15 s at most).
+          // reported: kafkajs may still be retrying one — each of its attempts bounded by its request timeout (30 s),
+          // so minutes at worst. Past ABANDONED_SEND_WAIT_MS the ids are settled anyway, with a warning: a send
+          // that never ends must not keep its terminals' events refused for good.
           if (deps.abandonedSendsEnded) {
             const waited = performance.now();
-            await deps.abandonedSendsEnded();
-            if (performance.now() - waited > 1_000) log.info({ waitedMs: Math.round(performance.now() - waited) }, 'the sends given up on have ended; settling the ids in doubt');
+            let cap: NodeJS.Timeout | undefined;
+            const ended = await Promise.race([
+              deps.abandonedSendsEnded().then(() => true),
+              new Promise<false>((r) => (cap = setTimeout(() => r(false), abandonedSendWaitMs))),
+            ]).finally(() => clearTimeout(cap));
+            const waitedMs = Math.round(performance.now() - waited);
+            if (!ended) log.warn({ waitedMs, inDoubt: doubtful.size }, 'a send given up on has not ended; settling the ids in doubt anyway (a late write would be taken for new)');
+            else if (waitedMs > 1_000) log.info({ waitedMs }, 'the sends given up on have ended; settling the ids in doubt');
+            if (gen !== generation || stopped) continue;
           }
           await new Promise((r) => setTimeout(r, doubtSettleMs));
           if (gen !== generation || stopped) continue;
