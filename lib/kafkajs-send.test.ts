@@ -17,7 +17,9 @@ interface ProduceCall {
   partitions: { partition: number; firstSequence: number; messages: unknown[] }[];
 }
 
-function harness(produce: Record<number, (call: number) => Promise<void>>, opts: { afterRefresh?: Record<number, number> } = {}) {
+type Partitioner = (args: { message: { partition: number } }) => number;
+
+function harness(produce: Record<number, (call: number) => Promise<void>>, opts: { afterRefresh?: Record<number, number>; partitioner?: Partitioner; messages?: Array<{ partition: number; value: string }> } = {}) {
   const calls: ProduceCall[] = [];
   // Partition → leader; `afterRefresh` moves leaders when kafkajs refreshes the metadata after a failure.
   let leaders: Record<number, number> = { 0: 1, 1: 2 };
@@ -53,7 +55,8 @@ function harness(produce: Record<number, (call: number) => Promise<void>>, opts:
     ],
     findLeaderForPartitions: (_topic: string, partitions: string[]) => {
       const out: Record<number, number[]> = {};
-      for (const p of partitions) (out[leaders[Number(p)]!] ??= []).push(Number(p));
+      // As kafkajs' own: a partition missing from the metadata is left out.
+      for (const p of partitions) if (leaders[Number(p)] !== undefined) (out[leaders[Number(p)]!] ??= []).push(Number(p));
       return out;
     },
     findBroker: async ({ nodeId }: { nodeId: number }) => brokers.get(Number(nodeId)),
@@ -74,10 +77,10 @@ function harness(produce: Record<number, (call: number) => Promise<void>>, opts:
     logger,
     cluster,
     eosManager,
-    partitioner: ({ message }: { message: { partition: number } }) => message.partition,
+    partitioner: opts.partitioner ?? (({ message }: { message: { partition: number } }) => message.partition),
     retrier: createRetry({ initialRetryTime: 5, maxRetryTime: 50, retries: 5, factor: 0, multiplier: 1 }),
   });
-  const messages = [0, 1].flatMap((partition) => [0, 1, 2].map((i) => ({ partition, value: `${partition}-${i}` })));
+  const messages = opts.messages ?? [0, 1].flatMap((partition) => [0, 1, 2].map((i) => ({ partition, value: `${partition}-${i}` })));
   return { calls, sequences, removed: () => removed, run: () => send({ acks: -1, timeout: 30_000, topicMessages: [{ topic: 'hits', messages }] }) as Promise<Array<{ partition: number }>> };
 }
 
@@ -120,6 +123,24 @@ describe('kafkajs send across brokers (patched)', () => {
     const h = harness({ 1: () => Promise.reject<void>(connectionLost()), 2: () => delay(20).then(() => Promise.reject<void>(fenced())) });
     await expect(h.run()).rejects.toMatchObject({ type: 'INVALID_PRODUCER_EPOCH' });
     expect(h.calls).toHaveLength(2);
+  });
+
+  it('keeps the partitions a retry sends as the first attempt chose them (a round-robin partitioner moves on)', async () => {
+    let next = 0;
+    const roundRobin: Partitioner = () => next++ % 2;
+    const messages = ['a', 'b', 'c', 'd', 'e'].map((value) => ({ partition: -1, value }));
+    const h = harness({ 1: async (n) => (n === 0 ? Promise.reject<void>(connectionLost()) : undefined), 2: () => delay(20) }, { partitioner: roundRobin, messages });
+    await h.run();
+    const sent = (broker: number) => h.calls.filter((c) => c.broker === broker).map((c) => c.partitions.map((p) => [p.partition, p.firstSequence, (p.messages as Array<{ value: string }>).map((m) => m.value).join('')]));
+    // Partition 0 (a, c, e) failed once and went again unchanged with the same sequence; partition 1 (b, d) once.
+    expect(sent(1)).toEqual([[[0, 0, 'ace']], [[0, 0, 'ace']]]);
+    expect(sent(2)).toEqual([[[1, 0, 'bd']]]);
+  });
+
+  it('fails instead of succeeding without a partition the metadata does not know', async () => {
+    const h = harness({ 1: async () => undefined, 2: async () => undefined }, { messages: [{ partition: 0, value: 'x' }, { partition: 5, value: 'lost' }] });
+    await expect(h.run()).rejects.toThrow(/leader|retr/i);
+    expect(h.calls.flatMap((c) => c.partitions.map((p) => p.partition))).not.toContain(5);
   });
 
   it('retries every failed request with its own sequence numbers when both brokers fail', async () => {
