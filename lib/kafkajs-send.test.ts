@@ -19,7 +19,11 @@ interface ProduceCall {
 
 type Partitioner = (args: { message: { partition: number } }) => number;
 
-function harness(produce: Record<number, (call: number) => Promise<void>>, opts: { afterRefresh?: Record<number, number>; partitioner?: Partitioner; messages?: Array<{ partition: number; value: string }> } = {}) {
+function harness(
+  produce: Record<number, (call: number) => Promise<void>>,
+  opts: { afterRefresh?: Record<number, number>; partitioner?: Partitioner; messages?: Array<{ partition: number; value: string }>; transactional?: boolean; initProducerId?: () => Promise<void> } = {},
+) {
+  let inits = 0;
   const calls: ProduceCall[] = [];
   // Partition → leader; `afterRefresh` moves leaders when kafkajs refreshes the metadata after a failure.
   let leaders: Record<number, number> = { 0: 1, 1: 2 };
@@ -62,7 +66,13 @@ function harness(produce: Record<number, (call: number) => Promise<void>>, opts:
     findBroker: async ({ nodeId }: { nodeId: number }) => brokers.get(Number(nodeId)),
   };
   const eosManager = {
-    isTransactional: () => true,
+    isTransactional: () => opts.transactional ?? true,
+    isInitialized: () => true,
+    initProducerId: async () => {
+      inits++;
+      await opts.initProducerId?.();
+      sequences.clear();
+    },
     addPartitionsToTransaction: async () => {},
     getTransactionalId: () => 'txn',
     getProducerId: () => 1,
@@ -81,7 +91,7 @@ function harness(produce: Record<number, (call: number) => Promise<void>>, opts:
     retrier: createRetry({ initialRetryTime: 5, maxRetryTime: 50, retries: 5, factor: 0, multiplier: 1 }),
   });
   const messages = opts.messages ?? [0, 1].flatMap((partition) => [0, 1, 2].map((i) => ({ partition, value: `${partition}-${i}` })));
-  return { calls, sequences, removed: () => removed, run: () => send({ acks: -1, timeout: 30_000, topicMessages: [{ topic: 'hits', messages }] }) as Promise<Array<{ partition: number }>> };
+  return { calls, sequences, removed: () => removed, inits: () => inits, run: () => send({ acks: -1, timeout: 30_000, topicMessages: [{ topic: 'hits', messages }] }) as Promise<Array<{ partition: number }>> };
 }
 
 const connectionLost = () => Object.assign(new Error('Connection error: broker 1 went away'), { name: 'KafkaJSConnectionError', retriable: true });
@@ -141,6 +151,25 @@ describe('kafkajs send across brokers (patched)', () => {
     const h = harness({ 1: async () => undefined, 2: async () => undefined }, { messages: [{ partition: 0, value: 'x' }, { partition: 5, value: 'lost' }] });
     await expect(h.run()).rejects.toThrow(/leader|retr/i);
     expect(h.calls.flatMap((c) => c.partitions.map((p) => p.partition))).not.toContain(5);
+  });
+
+  it('gives an idempotent producer a new producer id after a send that failed for good, before anything else is sent', async () => {
+    // Broker 2's request fails and cannot be retried (it may have been appended all the same): its rolled-back sequence
+    // numbers must not be reused for other records. A transactional producer is left to its owner (it aborts).
+    let initFails = 1;
+    const h = harness(
+      { 1: async () => undefined, 2: async (n) => (n === 0 ? Promise.reject<void>(fenced()) : undefined) },
+      { transactional: false, initProducerId: async () => (initFails-- > 0 ? Promise.reject(new Error('no broker answers')) : undefined) },
+    );
+    await expect(h.run()).rejects.toBeDefined();
+    expect(h.inits()).toBe(1); // tried at once, failed
+    const before = h.calls.length;
+    await h.run(); // the renewal is tried again first, succeeds, and the send starts from sequence 0
+    expect(h.inits()).toBe(2);
+    expect(h.calls.slice(before).flatMap((c) => c.partitions.map((p) => p.firstSequence))).toEqual([0, 0]);
+    const tx = harness({ 1: async () => undefined, 2: () => Promise.reject<void>(fenced()) });
+    await expect(tx.run()).rejects.toBeDefined();
+    expect(tx.inits()).toBe(0);
   });
 
   it('retries every failed request with its own sequence numbers when both brokers fail', async () => {
