@@ -200,8 +200,8 @@ export function createTransactionalStage(deps: {
     const which = turn++ % producers.length;
     const txn = await producers[which]!.transaction();
     step('begin');
-    let inCommit = false;
-    let sendFailed = false;
+    /** Where the transaction got to: what a failure there leaves behind decides the clean-up (see the catch). */
+    let phase: 'open' | 'sending' | 'sent' | 'committing' = 'open';
     try {
       // The offsets go first: AddOffsetsToTxn opens the transaction at the coordinator, which answers
       // CONCURRENT_TRANSACTIONS until the previous commit's markers are written. kafkajs does not retry it, so we
@@ -221,14 +221,9 @@ export function createTransactionalStage(deps: {
           byTopic.set(t.topic, list);
         }
       const topicMessages = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
-      if (topicMessages.length) {
-        try {
-          await txn.sendBatch({ topicMessages, acks: -1 });
-        } catch (err) {
-          sendFailed = true;
-          throw err;
-        }
-      }
+      phase = 'sending';
+      if (topicMessages.length) await txn.sendBatch({ topicMessages, acks: -1 });
+      phase = 'sent';
       step('send');
       // Only a member that still owns these partitions may commit. kafkajs' TxnOffsetCommit carries no group
       // generation, so the broker cannot refuse a zombie: an instance whose transaction hung on the brokers (kafkajs
@@ -240,17 +235,17 @@ export function createTransactionalStage(deps: {
       // check; `isStale` only reports a seek since the batch was fetched, which also makes its chunk not ours to commit.)
       if (group.some((g) => g.isStale())) throw new StaleAssignment('the partition was sought during the transaction');
       await group[group.length - 1]!.heartbeat();
-      inCommit = true;
+      phase = 'committing';
       await txn.commit();
       step('commit');
     } catch (err) {
-      const aborted = !inCommit && (await txn.abort().then(() => true, () => false));
+      const aborted = phase !== 'committing' && (await txn.abort().then(() => true, () => false));
       // A failed send leaves the producer's sequence numbers behind what a broker may have appended (kafkajs rolls
       // back those of a request that got no answer): the next transaction would reuse them for other records, and the
       // broker would refuse them (OUT_OF_ORDER_SEQUENCE_NUMBER) or, the count matching, take them for a duplicate and
       // drop them while the transaction commits. A new producer (a new epoch, sequences from 0) settles that too.
       // A fenced producer is not replaced: a new one with the same id would fence the instance that took it over.
-      if ((!aborted || sendFailed) && !isFenced(err)) await replaceProducer(which);
+      if ((!aborted || phase === 'sending') && !isFenced(err)) await replaceProducer(which);
       throw err;
     }
     deps.observe?.({
