@@ -124,6 +124,22 @@ export function createTransactionalStage(deps: {
       }
     }
   };
+  /**
+   * A process killed mid-transaction leaves its transaction open: the partitions it wrote hold back every
+   * read_committed reader (the console's alerts among them) until the coordinator aborts it on the transaction
+   * timeout, or until a producer with the same id registers (InitProducerId aborts it at once). kafkajs registers on
+   * the first transaction(), which a restarted instance only begins once the group has given it partitions and it
+   * has rebuilt their state — in a chaos run, 25 s after the restart, the timeout having struck first. So register at
+   * start: an empty transaction aborted at once sends nothing more. Failing here is not fatal (the first transaction
+   * registers anyway); a fenced producer means another process has this id, which the first transaction reports.
+   */
+  const fenceEarlier = async (p: Producer, id: string) => {
+    try {
+      await (await p.transaction()).abort();
+    } catch (err) {
+      log.warn({ err, transactionalId: id }, 'could not register the transactional id at start; the first transaction will');
+    }
+  };
   let admin: Admin | undefined;
   let fenced = false;
   /** The consumer stopped for good (kafkajs does not restart it after an error it deems non-retriable). */
@@ -289,6 +305,7 @@ export function createTransactionalStage(deps: {
       // its markers are written (a few ms); kafkajs' default 100 ms first retry would add that to every alert.
       producers = transactionalIds.map(newProducer);
       await Promise.all(producers.map((p) => p.connect()));
+      await Promise.all(producers.map((p, i) => fenceEarlier(p, transactionalIds[i]!)));
       consumer = deps.kafka.consumer({ groupId: deps.groupId, readUncommitted: false, maxWaitTimeInMs: deps.maxWaitMs ?? 100, minBytes: deps.minBytes ?? 1, sessionTimeout: deps.sessionTimeoutMs ?? 30_000, heartbeatInterval: deps.heartbeatIntervalMs ?? 3_000 });
       // An error kafkajs deems non-retriable (OUT_OF_ORDER_SEQUENCE_NUMBER from a transactional producer after a broker
       // crash, a record over the broker's limit) stops the consumer for good: the partitions go to the group's other
