@@ -70,6 +70,15 @@ function harness() {
   return { eos, lookups, requests, coordinatorOf, failures, brokers, transaction };
 }
 
+/** A producer whose coordinators are known (its id initialised, one transaction done), with the requests so far cleared. */
+async function afterOneTransaction() {
+  const h = harness();
+  await h.eos.initProducerId();
+  await h.transaction();
+  h.requests.length = 0;
+  return h;
+}
+
 describe('kafkajs transaction manager (patched): coordinators are kept once found', () => {
   it('looks each coordinator up once, not before every request of every transaction', async () => {
     const h = harness();
@@ -81,55 +90,41 @@ describe('kafkajs transaction manager (patched): coordinators are kept once foun
   });
 
   it('finds the transaction coordinator again when the kept one says it no longer is, and sends there', async () => {
-    const h = harness();
-    await h.eos.initProducerId();
-    await h.transaction();
+    const h = await afterOneTransaction();
     h.coordinatorOf[1] = 2;
     h.failures.set('1:addPartitionsToTxn', [createErrorFromCode(NOT_COORDINATOR)]);
-    h.requests.length = 0;
     await h.transaction();
     expect(h.requests).toEqual(['1:addPartitionsToTxn', '2:addPartitionsToTxn', '2:addOffsetsToTxn', '1:txnOffsetCommit', '2:endTxn']);
     expect(h.lookups.filter((l) => l.startsWith('txn'))).toHaveLength(2);
   });
 
   it('finds the coordinator again when the kept one’s connection is gone, before sending anything to it', async () => {
-    const h = harness();
-    await h.eos.initProducerId();
-    await h.transaction();
+    const h = await afterOneTransaction();
     h.brokers.get(1)!.connected = false;
     h.coordinatorOf[1] = 2;
     h.coordinatorOf[0] = 2;
-    h.requests.length = 0;
     await h.transaction();
     expect(h.requests).toEqual(['2:addPartitionsToTxn', '2:addOffsetsToTxn', '2:txnOffsetCommit', '2:endTxn']);
   });
 
   it('sends EndTxn to the new coordinator when the kept one’s connection closed on it', async () => {
-    const h = harness();
-    await h.eos.initProducerId();
-    await h.transaction();
+    const h = await afterOneTransaction();
     h.coordinatorOf[1] = 2;
     h.failures.set('1:endTxn', [new KafkaJSConnectionClosedError('Connection closed')]);
-    h.requests.length = 0;
     await h.transaction();
     expect(h.requests.filter((r) => r.endsWith('endTxn'))).toEqual(['1:endTxn', '2:endTxn']);
   });
 
   it('finds the group coordinator again when the offset commit says it moved (upstream’s error names never matched)', async () => {
-    const h = harness();
-    await h.eos.initProducerId();
-    await h.transaction();
+    const h = await afterOneTransaction();
     h.coordinatorOf[0] = 2;
     h.failures.set('1:txnOffsetCommit', [createErrorFromCode(NOT_COORDINATOR)]);
-    h.requests.length = 0;
     await h.transaction();
     expect(h.requests.filter((r) => r.endsWith('txnOffsetCommit'))).toEqual(['1:txnOffsetCommit', '2:txnOffsetCommit']);
   });
 
   it('does not retry a failure that says nothing about the coordinator: it is the caller’s to handle', async () => {
-    const h = harness();
-    await h.eos.initProducerId();
-    await h.transaction();
+    const h = await afterOneTransaction();
     h.failures.set('1:endTxn', [createErrorFromCode(47)]); // INVALID_PRODUCER_EPOCH
     h.eos.beginTransaction();
     await h.eos.addPartitionsToTransaction([{ topic: 'hits', partitions: [{ partition: 1 }] }]);
