@@ -22,6 +22,7 @@ interface EosManager {
 }
 
 const NOT_COORDINATOR = 16;
+const CONCURRENT_TRANSACTIONS = 51;
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
 function harness() {
@@ -121,6 +122,19 @@ describe('kafkajs transaction manager (patched): coordinators are kept once foun
     h.failures.set('1:txnOffsetCommit', [createErrorFromCode(NOT_COORDINATOR)]);
     await h.transaction();
     expect(h.requests.filter((r) => r.endsWith('txnOffsetCommit'))).toEqual(['1:txnOffsetCommit', '2:txnOffsetCommit']);
+  });
+
+  it('keeps the coordinator after an error it answered itself (CONCURRENT_TRANSACTIONS): no lookup on the retry', async () => {
+    const h = await afterOneTransaction();
+    const before = h.lookups.length;
+    h.failures.set('1:addOffsetsToTxn', [createErrorFromCode(CONCURRENT_TRANSACTIONS)]);
+    const offsets = { consumerGroupId: 'rules', topics: [{ topic: 'events', partitions: [{ partition: 0, offset: '2' }] }] };
+    h.eos.beginTransaction();
+    await expect(h.eos.sendOffsets(offsets)).rejects.toThrow(/concurrent/i);
+    await h.eos.sendOffsets(offsets); // as the rules stage retries it
+    await h.eos.commit();
+    expect(h.lookups.length).toBe(before);
+    expect(h.requests).toEqual(['1:addOffsetsToTxn', '1:addOffsetsToTxn', '1:txnOffsetCommit', '1:endTxn']);
   });
 
   it('does not retry a failure that says nothing about the coordinator: it is the caller’s to handle', async () => {
