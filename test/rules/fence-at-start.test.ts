@@ -1,4 +1,4 @@
-import type { Producer } from 'kafkajs';
+import type { Kafka, Producer, ProducerConfig } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../lib/logger';
 import { createTransactionalStage, type TransactionalStage } from '../../services/rules/src/transactional-stage';
@@ -73,5 +73,64 @@ describe('transactional stage, restarted after a kill mid-transaction', () => {
       await consumer.disconnect();
     }
     expect(seen).toEqual(['committed']);
+  }, 60_000);
+
+  it('starts and commits all the same when registering an id at start fails', async () => {
+    // The first transaction() of the first producer made fails; the stage puts a new producer in its place.
+    let injected = false;
+    const kafka = Object.create(ns.kafka) as Kafka;
+    kafka.producer = (config?: ProducerConfig) => {
+      const p = ns.kafka.producer(config);
+      producers.push(p);
+      const transaction = p.transaction.bind(p);
+      p.transaction = async () => {
+        if (!injected) {
+          injected = true;
+          throw new Error('injected: InitProducerId failed');
+        }
+        return transaction();
+      };
+      return p;
+    };
+    const input = ns.topics.events;
+    const output = ns.topics.deadLetters;
+    const started = createTransactionalStage({
+      kafka,
+      logger: createLogger({ level: 'silent', name: 'test-fence-start-fails' }),
+      topic: input,
+      groupId: `${ns.topicPrefix}fence-fails`,
+      transactionalId: `${ns.topicPrefix}fence-fails-1`,
+      chunkSize: 5,
+      transactionTimeoutMs: 10_000,
+      logic: { process: (_p, messages) => [{ topic: output, messages: messages.map((m) => ({ partition: 0, value: m.value })) }], rebuild: async () => undefined, drop: () => undefined },
+    });
+    try {
+      await started.start();
+      expect(injected).toBe(true);
+      const writer = ns.kafka.producer();
+      producers.push(writer);
+      await writer.connect();
+      await writer.send({ topic: input, acks: -1, messages: [0, 1, 2].map((n) => ({ partition: 0, value: `event ${n}` })) });
+      const seen: string[] = [];
+      const consumer = ns.kafka.consumer({ groupId: `${ns.topicPrefix}reader-2`, readUncommitted: false, maxWaitTimeInMs: 100 });
+      await consumer.connect();
+      try {
+        await consumer.subscribe({ topic: output, fromBeginning: true });
+        await new Promise<void>((resolve, reject) => {
+          setTimeout(() => reject(new Error(`nothing committed after 20 s; read ${JSON.stringify(seen)}`)), 20_000).unref();
+          void consumer.run({
+            eachMessage: async ({ message }) => {
+              seen.push(message.value!.toString());
+              if (seen.length === 3) resolve();
+            },
+          });
+        });
+      } finally {
+        await consumer.disconnect();
+      }
+      expect(seen).toEqual(['event 0', 'event 1', 'event 2']);
+    } finally {
+      await started.stop();
+    }
   }, 60_000);
 });

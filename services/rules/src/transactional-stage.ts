@@ -133,11 +133,16 @@ export function createTransactionalStage(deps: {
    * start: an empty transaction aborted at once sends nothing more. Failing here is not fatal (the first transaction
    * registers anyway); a fenced producer means another process has this id, which the first transaction reports.
    */
-  const fenceEarlier = async (p: Producer, id: string) => {
+  const fenceEarlier = async (i: number) => {
     try {
-      await (await p.transaction()).abort();
+      await (await producers[i]!.transaction()).abort();
     } catch (err) {
-      log.warn({ err, transactionalId: id }, 'could not register the transactional id at start; the first transaction will');
+      log.warn({ err, transactionalId: transactionalIds[i] }, 'could not register the transactional id at start; the first transaction will');
+      // Whatever state that left the producer in, the first transaction starts from a new one.
+      const old = producers[i]!;
+      producers[i] = newProducer(transactionalIds[i]!);
+      await old.disconnect().catch(() => undefined);
+      await producers[i]!.connect();
     }
   };
   let admin: Admin | undefined;
@@ -305,7 +310,7 @@ export function createTransactionalStage(deps: {
       // its markers are written (a few ms); kafkajs' default 100 ms first retry would add that to every alert.
       producers = transactionalIds.map(newProducer);
       await Promise.all(producers.map((p) => p.connect()));
-      await Promise.all(producers.map((p, i) => fenceEarlier(p, transactionalIds[i]!)));
+      await Promise.all(producers.map((_, i) => fenceEarlier(i)));
       consumer = deps.kafka.consumer({ groupId: deps.groupId, readUncommitted: false, maxWaitTimeInMs: deps.maxWaitMs ?? 100, minBytes: deps.minBytes ?? 1, sessionTimeout: deps.sessionTimeoutMs ?? 30_000, heartbeatInterval: deps.heartbeatIntervalMs ?? 3_000 });
       // An error kafkajs deems non-retriable (OUT_OF_ORDER_SEQUENCE_NUMBER from a transactional producer after a broker
       // crash, a record over the broker's limit) stops the consumer for good: the partitions go to the group's other
