@@ -1,9 +1,8 @@
 import type { KafkaMessage } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../lib/logger';
-import { createTransactionalStage, type StageLogic, type TransactionalStage } from '../../services/rules/src/transactional-stage';
+import type { StageLogic, TransactionalStage } from '../../services/rules/src/transactional-stage';
 import { createNamespace, eventually, type Namespace } from '../support/namespace';
-import { collect } from './rules-harness';
+import { collect, testStage } from './rules-harness';
 
 /**
  * A transaction that fails with an error kafkajs deems non-retriable (here a record over the broker's limit; after a
@@ -48,16 +47,7 @@ describe('transactional stage, a failed transaction', () => {
       },
     };
     const seen = await collect(ns, output, (v) => (v as { n: number }).n);
-    stage = createTransactionalStage({
-      kafka: ns.kafka,
-      logger: createLogger({ level: 'silent', name: 'test-failed-txn' }),
-      topic: input,
-      groupId: `${ns.topicPrefix}failed-txn`,
-      transactionalId: `${ns.topicPrefix}failed-txn-1`,
-      chunkSize: 5,
-      transactionTimeoutMs: 10_000,
-      logic,
-    });
+    stage = testStage(ns, 'failed-txn', input, logic);
     await stage.start();
     expect(stage.healthy()).toBe(true);
 

@@ -1,8 +1,8 @@
 import type { Kafka, Producer, ProducerConfig } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../lib/logger';
-import { createTransactionalStage, type TransactionalStage } from '../../services/rules/src/transactional-stage';
+import type { StageLogic, TransactionalStage } from '../../services/rules/src/transactional-stage';
 import { createNamespace, type Namespace } from '../support/namespace';
+import { testStage } from './rules-harness';
 
 /**
  * A rules instance killed mid-transaction leaves it open, and every read_committed reader of the partitions it wrote
@@ -25,7 +25,7 @@ describe('transactional stage, restarted after a kill mid-transaction', () => {
 
   it('aborts the dead incarnation’s open transaction as it starts, so readers are not held back', async () => {
     const output = ns.topics.hits;
-    const transactionalId = `${ns.topicPrefix}fence-1`;
+    const transactionalId = `${ns.topicPrefix}fence-1`; // the stage's own (testStage 'fence')
     // The dead incarnation: same transactional id, a record written, never committed (timeout far beyond the test).
     const dead = ns.kafka.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1, transactionTimeout: 120_000 });
     producers.push(dead);
@@ -33,16 +33,8 @@ describe('transactional stage, restarted after a kill mid-transaction', () => {
     const open = await dead.transaction();
     await open.send({ topic: output, acks: -1, messages: [{ partition: 0, value: 'from the killed instance' }] });
 
-    stage = createTransactionalStage({
-      kafka: ns.kafka,
-      logger: createLogger({ level: 'silent', name: 'test-fence-start' }),
-      topic: ns.topics.events, // nothing arrives there: the stage never gets to a transaction of its own
-      groupId: `${ns.topicPrefix}fence`,
-      transactionalId,
-      chunkSize: 5,
-      transactionTimeoutMs: 10_000,
-      logic: { process: () => [], rebuild: async () => undefined, drop: () => undefined },
-    });
+    // Nothing arrives on its input: the stage never gets to a transaction of its own.
+    stage = testStage(ns, 'fence', ns.topics.events, { process: () => [], rebuild: async () => undefined, drop: () => undefined });
     await stage.start();
 
     // Another producer commits after the open transaction's record: a read_committed reader gets it only once that
@@ -94,16 +86,8 @@ describe('transactional stage, restarted after a kill mid-transaction', () => {
     };
     const input = ns.topics.events;
     const output = ns.topics.deadLetters;
-    const started = createTransactionalStage({
-      kafka,
-      logger: createLogger({ level: 'silent', name: 'test-fence-start-fails' }),
-      topic: input,
-      groupId: `${ns.topicPrefix}fence-fails`,
-      transactionalId: `${ns.topicPrefix}fence-fails-1`,
-      chunkSize: 5,
-      transactionTimeoutMs: 10_000,
-      logic: { process: (_p, messages) => [{ topic: output, messages: messages.map((m) => ({ partition: 0, value: m.value })) }], rebuild: async () => undefined, drop: () => undefined },
-    });
+    const copyToOutput: StageLogic = { process: (_p, messages) => [{ topic: output, messages: messages.map((m) => ({ partition: 0, value: m.value })) }], rebuild: async () => undefined, drop: () => undefined };
+    const started = testStage(ns, 'fence-fails', input, copyToOutput, { kafka });
     try {
       await started.start();
       expect(injected).toBe(true);

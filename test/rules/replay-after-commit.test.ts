@@ -1,9 +1,8 @@
 import type { KafkaMessage } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../lib/logger';
-import { createTransactionalStage, type StageLogic, type TransactionalStage } from '../../services/rules/src/transactional-stage';
+import type { StageLogic, TransactionalStage } from '../../services/rules/src/transactional-stage';
 import { createNamespace, type Namespace } from '../support/namespace';
-import { collect } from './rules-harness';
+import { collect, testStage } from './rules-harness';
 
 /**
  * A batch that fails after its chunk's transaction committed is fetched again by kafkajs from the last offset the
@@ -46,16 +45,7 @@ describe('transactional stage, a batch fetched again after its transaction commi
       },
     };
     const seen = await collect(ns, output, (v) => (v as { n: number }).n);
-    stage = createTransactionalStage({
-      kafka: ns.kafka,
-      logger: createLogger({ level: 'silent', name: 'test-replay-commit' }),
-      topic: input,
-      groupId: `${ns.topicPrefix}replay-commit`,
-      transactionalId: `${ns.topicPrefix}replay-commit-1`,
-      chunkSize: 5,
-      transactionTimeoutMs: 10_000,
-      logic,
-    });
+    stage = testStage(ns, 'replay-commit', input, logic);
     await stage.start();
     await seen.until('every record output', (items) => (items.length >= total ? true : undefined), 30_000);
     await new Promise((r) => setTimeout(r, 2_000));

@@ -3,7 +3,27 @@ import type { Consumer, Kafka } from 'kafkajs';
 import { HitSchema, WatchlistEntrySchema, type Hit, type WatchlistEntry } from '../../schemas/src';
 import { buildRules, type RulesService } from '../../services/rules/src/app';
 import { loadRulesConfig } from '../../services/rules/src/config';
+import { createTransactionalStage, type StageLogic, type TransactionalStage } from '../../services/rules/src/transactional-stage';
+import { createLogger } from '../../lib/logger';
 import { eventually, type Namespace } from '../support/namespace';
+
+/**
+ * A transactional stage on the namespace's engines as the stage tests make one: group `<prefix><name>`, transactional
+ * id `<prefix><name>-1`, chunks of 5, a 10 s transaction timeout, a silent logger; `over` replaces any of it.
+ */
+export function testStage(ns: Namespace, name: string, topic: string, logic: StageLogic, over: Partial<Parameters<typeof createTransactionalStage>[0]> = {}): TransactionalStage {
+  return createTransactionalStage({
+    kafka: ns.kafka,
+    logger: createLogger({ level: 'silent', name: `test-${name}` }),
+    topic,
+    groupId: `${ns.topicPrefix}${name}`,
+    transactionalId: `${ns.topicPrefix}${name}-1`,
+    chunkSize: 5,
+    transactionTimeoutMs: 10_000,
+    logic,
+    ...over,
+  });
+}
 
 export const DEMO_WATCHLIST = 'infra/demo/watchlist.ndjson';
 

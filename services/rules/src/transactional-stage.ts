@@ -100,11 +100,16 @@ export function createTransactionalStage(deps: {
    * old transaction at the coordinator — InitProducerId completes a commit that got there and aborts one that did
    * not — so when this returns, the committed offsets that the replay starts from are final.
    */
-  const replaceProducer = async (i: number) => {
+  /** Puts a new, not yet connected producer with the same transactional id in producer i's place. */
+  const swapProducer = async (i: number): Promise<Producer> => {
     const old = producers[i]!;
     const fresh = newProducer(transactionalIds[i]!);
     producers[i] = fresh;
     await old.disconnect().catch(() => undefined);
+    return fresh;
+  };
+  const replaceProducer = async (i: number) => {
+    const fresh = await swapProducer(i);
     for (let attempt = 0; ; attempt++) {
       try {
         await fresh.connect();
@@ -139,10 +144,7 @@ export function createTransactionalStage(deps: {
     } catch (err) {
       log.warn({ err, transactionalId: transactionalIds[i] }, 'could not register the transactional id at start; the first transaction will');
       // Whatever state that left the producer in, the first transaction starts from a new one.
-      const old = producers[i]!;
-      producers[i] = newProducer(transactionalIds[i]!);
-      await old.disconnect().catch(() => undefined);
-      await producers[i]!.connect();
+      await (await swapProducer(i)).connect();
     }
   };
   let admin: Admin | undefined;
