@@ -123,7 +123,7 @@ export function buildRules(config: RulesConfig, deps: { logger: Logger; kafka?: 
   const txnSeconds = new Histogram({ name: 'rules_transaction_seconds', help: 'Duration of each stage transaction (outputs + offsets + commit)', labelNames: ['stage'], buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [metrics.registry] });
   const txnRecords = new Histogram({ name: 'rules_transaction_records', help: 'Input records per stage transaction', labelNames: ['stage'], buckets: [1, 10, 50, 200, 500, 1000, 2500, 5000], registers: [metrics.registry] });
   const commitAge = new Histogram({ name: 'rules_commit_age_seconds', help: 'Age of the oldest input record of a transaction when it committed (append → commit)', labelNames: ['stage'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [metrics.registry] });
-  const stepSeconds = new Histogram({ name: 'rules_transaction_step_seconds', help: 'Each step of a stage transaction: begin, send (outputs), offsets, commit', labelNames: ['stage', 'step'], buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1], registers: [metrics.registry] });
+  const stepSeconds = new Histogram({ name: 'rules_transaction_step_seconds', help: 'Each step of a stage transaction: begin, send (outputs) and offsets (written at once, each timed from their common start), commit', labelNames: ['stage', 'step'], buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1], registers: [metrics.registry] });
   const observe = (stage: string) => (t: { transactionMs: number; steps: Record<string, number>; records: number; oldestAgeMs: number }) => {
     txnSeconds.observe({ stage }, t.transactionMs / 1000);
     for (const [step, ms] of Object.entries(t.steps)) stepSeconds.observe({ stage, step }, ms / 1000);
@@ -139,7 +139,7 @@ export function buildRules(config: RulesConfig, deps: { logger: Logger; kafka?: 
   const running = config.RULES_STAGES.map((s) => stages[s]);
 
   let ready = false;
-  const app = createHttpService({ logger: log, metrics, isReady: () => ready && running.every((s) => s.healthy()) });
+  const app = createHttpService({ logger: log, metrics, isReady: () => ready && running.every((s) => s.healthy()), brokenReason: () => running.map((s) => s.brokenReason()).find((r) => r !== undefined) });
   app.get('/api/v1/rules/stats', { schema: { hide: true } }, async () => ({
     holdsWatchlist,
     watchlistEntries: watchlist.size(),

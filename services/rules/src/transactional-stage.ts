@@ -1,4 +1,4 @@
-import type { Admin, Consumer, Kafka, KafkaMessage, Message, Producer } from 'kafkajs';
+import type { Admin, Consumer, Kafka, KafkaMessage, Message, Offsets, Producer, Transaction } from 'kafkajs';
 import type { Logger } from '../../../lib/logger';
 import { retry } from '../../../lib/retry';
 
@@ -24,6 +24,12 @@ export interface TransactionalStage {
   stop(): Promise<void>;
   /** False once the producer was fenced (another process took this transactional id) or the consumer stopped for good. */
   healthy(): boolean;
+  /**
+   * Why this stage stopped for good in a way a restart of the process mends (its consumer crashed for good, or a
+   * failed transaction's producer could not be replaced). Not when fenced: a restart would take the transactional
+   * id back from the process that now has it.
+   */
+  brokenReason(): string | undefined;
 }
 
 /** The transaction was aborted because a partition in it was sought since its batch was fetched (kafkajs' `isStale`). */
@@ -32,6 +38,32 @@ export class StaleAssignment extends Error {
 }
 
 const isConcurrentTransactions = (err: unknown) => (err as { type?: string } | undefined)?.type === 'CONCURRENT_TRANSACTIONS';
+
+/**
+ * Writes a transaction's input offsets and its output records at the same time: the two chains of requests
+ * (AddOffsetsToTxn → TxnOffsetCommit, AddPartitionsToTxn → Produce) are independent until the commit, so each waits
+ * for the broker once instead of twice (the producer must allow two requests in flight on a connection: see
+ * `maxInFlightRequests` below). Nothing is in flight when it returns or throws — a failure of one waits for the
+ * other to settle — so the caller's abort never races a request of the transaction. AddOffsetsToTxn is answered
+ * CONCURRENT_TRANSACTIONS until the previous commit's markers are written; kafkajs does not retry it, so this does,
+ * briefly (AddPartitionsToTxn meets the same answer inside kafkajs' send, whose retry patches/kafkajs+2.2.4.patch
+ * makes wait for every request of the send to settle). Returns when each chain finished, in ms from the start.
+ */
+export async function writeTransaction(txn: Transaction, offsets: Offsets & { consumerGroupId: string }, topicMessages: TopicMessages[], onConcurrent?: () => void): Promise<{ offsetsMs: number; sendMs: number }> {
+  const t0 = performance.now();
+  const done = { offsetsMs: 0, sendMs: 0 };
+  const results = await Promise.allSettled([
+    retry(() => txn.sendOffsets(offsets), {
+      attempts: 40,
+      initialMs: 2,
+      maxMs: 200,
+      retriable: (err) => isConcurrentTransactions(err) && (onConcurrent?.(), true),
+    }).then(() => void (done.offsetsMs = performance.now() - t0)),
+    (topicMessages.length ? txn.sendBatch({ topicMessages, acks: -1 }) : Promise.resolve()).then(() => void (done.sendMs = performance.now() - t0)),
+  ]);
+  for (const r of results) if (r.status === 'rejected') throw r.reason;
+  return done;
+}
 
 const isFenced = (err: unknown) => {
   const type = (err as { type?: string } | undefined)?.type;
@@ -68,7 +100,8 @@ export function createTransactionalStage(deps: {
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
   /** Told of each committed transaction: how long it took, how many input records and partitions it covered,
-   * and the age of its oldest input record (append time → commit), i.e. what this stage adds to an alert. */
+   * and the age of its oldest input record (append time → commit), i.e. what this stage adds to an alert.
+   * `offsets` and `send` run at once (writeTransaction): each is the time from their common start to its own end. */
   observe?: (t: { transactionMs: number; steps: { begin: number; send: number; offsets: number; commit: number }; records: number; partitions: number; oldestAgeMs: number }) => void;
   logic: StageLogic;
 }): TransactionalStage {
@@ -89,7 +122,9 @@ export function createTransactionalStage(deps: {
     deps.kafka.producer({
       transactionalId,
       idempotent: true,
-      maxInFlightRequests: 1,
+      // Two: a transaction's offsets and records are written at once (writeTransaction). Still one produce request
+      // per broker at a time — a transaction sends its records in one batch — so sequence numbers stay in order.
+      maxInFlightRequests: 2,
       transactionTimeout: deps.transactionTimeoutMs,
       retry: { initialRetryTime: 5, multiplier: 1.5, maxRetryTime: 2_000, retries: 30 },
     });
@@ -120,7 +155,7 @@ export function createTransactionalStage(deps: {
       } catch (err) {
         if (isFenced(err) || attempt >= 20) {
           // Without a usable producer half this stage's transactions would fail for good: say so (/readyz) instead.
-          crashed = true;
+          crashed = `${deps.groupId}: cannot settle a failed transaction with a new producer`;
           log.error({ err }, 'cannot settle a failed transaction with a new producer; /readyz fails until the process is restarted');
           throw err;
         }
@@ -150,7 +185,7 @@ export function createTransactionalStage(deps: {
   let admin: Admin | undefined;
   let fenced = false;
   /** The consumer stopped for good (kafkajs does not restart it after an error it deems non-retriable). */
-  let crashed = false;
+  let crashed: string | undefined;
   /** Next offset per partition whose state this instance holds, as of its last committed transaction. */
   const position = new Map<number, bigint>();
   let assigned = new Set<number>();
@@ -226,16 +261,7 @@ export function createTransactionalStage(deps: {
     /** Where the transaction got to: what a failure there leaves behind decides the clean-up (see the catch). */
     let phase: 'open' | 'sending' | 'sent' | 'committing' = 'open';
     try {
-      // The offsets go first: AddOffsetsToTxn opens the transaction at the coordinator, which answers
-      // CONCURRENT_TRANSACTIONS until the previous commit's markers are written. kafkajs does not retry it, so we
-      // do, briefly. Were the records first, their AddPartitionsToTxn would meet that answer inside kafkajs'
-      // sendBatch, whose retry (unpatched) re-sent to every leader that had not answered yet — including produce
-      // requests still in flight — with new sequence numbers: the same records twice in one committed transaction
-      // (seen on three brokers by the chaos run, scripts/chaos). patches/kafkajs+2.2.4.patch makes that retry wait
-      // for every request to settle; sending the offsets first still spares each transaction the retry's delay.
       const offsets = { consumerGroupId: deps.groupId, topics: [{ topic: deps.topic, partitions: group.map((g) => ({ partition: g.partition, offset: g.nextOffset })) }] };
-      await retry(() => txn.sendOffsets(offsets), { attempts: 40, initialMs: 2, maxMs: 200, retriable: isConcurrentTransactions });
-      step('offsets');
       const byTopic = new Map<string, Message[]>();
       for (const g of group)
         for (const t of g.outputs) {
@@ -243,11 +269,12 @@ export function createTransactionalStage(deps: {
           for (const m of t.messages) list.push(m);
           byTopic.set(t.topic, list);
         }
-      const topicMessages = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
       phase = 'sending';
-      if (topicMessages.length) await txn.sendBatch({ topicMessages, acks: -1 });
+      const written = await writeTransaction(txn, offsets, [...byTopic].map(([topic, messages]) => ({ topic, messages })));
       phase = 'sent';
-      step('send');
+      steps.offsets = written.offsetsMs;
+      steps.send = written.sendMs;
+      mark = performance.now();
       // Only a member that still owns these partitions may commit. kafkajs' TxnOffsetCommit carries no group
       // generation, so the broker cannot refuse a zombie: an instance whose transaction hung on the brokers (kafkajs
       // retries for up to a minute) past its session timeout has lost the partitions, another instance has read the
@@ -304,7 +331,8 @@ export function createTransactionalStage(deps: {
     });
 
   return {
-    healthy: () => !fenced && !crashed,
+    healthy: () => !fenced && crashed === undefined,
+    brokenReason: () => crashed,
     async start() {
       admin = deps.kafka.admin();
       await admin.connect();
@@ -319,7 +347,7 @@ export function createTransactionalStage(deps: {
       // instances, and this one must say it is not ready (restart it) instead of sitting idle behind a green /readyz.
       consumer.on(consumer.events.CRASH, ({ payload }) => {
         if (payload.restart) return;
-        crashed = true;
+        crashed = `${deps.groupId}: consumer stopped for good (${payload.error?.message ?? 'error'})`;
         log.error({ err: payload.error }, 'consumer stopped for good: this stage no longer consumes; /readyz fails until the process is restarted');
       });
       consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
