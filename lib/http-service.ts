@@ -14,6 +14,12 @@ export interface HttpServiceOptions {
   bodyLimit?: number;
   /** Answers /readyz; a service is ready once its consumers caught up and producers connected. */
   isReady: () => boolean;
+  /**
+   * Answers /healthz (liveness): why the process is broken for good, if it is — a part of it stopped and will not
+   * start again by itself (a Kafka consumer kafkajs gave up on), so only a restart helps. `npm start`'s supervisor
+   * and an orchestrator's liveness probe restart it on the 503. Not ready (catching up, a dependency down) is not broken.
+   */
+  brokenReason?: () => string | undefined;
 }
 
 /**
@@ -87,7 +93,10 @@ export function createHttpService(opts: HttpServiceOptions): FastifyInstance {
     reply.status(404).type('application/problem+json').send(toProblem(new AppError('route_not_found', `No endpoint ${req.method} ${req.url.split('?')[0]}`), req.url.split('?')[0]));
   });
 
-  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/healthz', { schema: { hide: true } }, async (_req, reply) => {
+    const reason = opts.brokenReason?.();
+    return reason === undefined ? reply.send({ status: 'ok' }) : reply.status(503).send({ status: 'failed', reason });
+  });
   app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
     if (!opts.isReady()) throw new AppError('not_ready', 'Still catching up with the event log', { retryAfterSeconds: 2 });
     return reply.send({ status: 'ready' });

@@ -9,10 +9,12 @@ import { createKafka } from '../lib/kafka';
 import { createLogger } from '../lib/logger';
 import { createDemoAccounts, writeAccountsFile, type DemoUser } from '../lib/auth/accounts';
 import { REPO_ROOT } from './repo-root';
+import { supervise, type Supervisor } from './supervisor';
 
 /**
  * `npm start`: provisions and starts Kafka + Elasticsearch if needed, creates topics, prepares demo
- * accounts (demo mode), starts every service under services/ and supervises them in the foreground.
+ * accounts (demo mode), starts every service under services/ and supervises them in the foreground: a service
+ * that exits, or whose /healthz answers 503 (broken for good), is started again (scripts/supervisor.ts).
  * Ctrl-C stops the services; the engines keep running (`npm run stop` stops them too).
  */
 const args = process.argv.slice(2);
@@ -136,31 +138,31 @@ async function main(): Promise<void> {
   if (!demo) refuseLeftoverDemoAccounts(String(env.ACCOUNTS_FILE));
   const users = demo ? await demoAccounts() : [];
 
-  const children = new Map<string, ChildProcess>();
+  const supervisors = new Map<string, Supervisor>();
   let stopping = false;
   const urls: string[] = [];
+  /** Starts a process with its output appended to .local/logs/<name>.log. */
+  const launch = (name: string, args: string[], childEnv: NodeJS.ProcessEnv): ChildProcess => {
+    const out = createWriteStream(join(logsDir, `${name}.log`), { flags: 'a' });
+    const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout?.pipe(out);
+    child.stderr?.pipe(out);
+    return child;
+  };
   for (const p of PROCESSES) {
     const { name } = p;
     const port = Number(process.env[p.portEnv] ?? p.port);
     say(`▶ ${name} on :${port}`);
-    const out = createWriteStream(join(logsDir, `${name}.log`), { flags: 'a' });
     // A larger young generation: the services allocate short-lived objects per event (JSON, documents), and
     // with V8's default 16 MB semi-space the rules service spent a quarter of its busy time in GC under load.
     // SERVICE_NODE_ARGS adds node flags for every service, e.g. `--cpu-prof --cpu-prof-dir=.local/profiles`.
     const nodeArgs = ['--max-semi-space-size=32', ...(process.env.SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean)];
     // `--as <name>` is ignored by the service; it names the process for `ps` and the benchmark's CPU/RSS sampling.
-    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join('services', p.dir, 'src/main.ts'), '--as', name], {
-      cwd: REPO_ROOT,
-      env: { ...env, ...p.env, [p.serviceEnv]: String(port) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout?.pipe(out);
-    child.stderr?.pipe(out);
-    child.on('exit', (code) => {
-      if (!stopping) say(`✖ ${name} exited (${code}); see .local/logs/${name}.log`);
-    });
-    children.set(name, child);
-    await waitReady(name, port, child);
+    const start = () => launch(name, [...nodeArgs, '--import', 'tsx', join('services', p.dir, 'src/main.ts'), '--as', name], { ...env, ...p.env, [p.serviceEnv]: String(port) });
+    const first = start();
+    await waitReady(name, port, first);
+    // From here on a process that exits, or says on /healthz that it is broken for good, is started again.
+    supervisors.set(name, supervise({ name, spawn: start, first, healthUrl: `http://127.0.0.1:${port}/healthz`, say: (m) => !stopping && say(m) }));
     urls.push(`  ${name.padEnd(9)} http://127.0.0.1:${port}  (health /healthz, metrics /metrics${['gateway', 'console'].includes(name) ? ', docs /docs' : ''})`);
   }
 
@@ -168,8 +170,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     say('stopping services (engines keep running; `npm run stop` stops them)…');
-    for (const c of children.values()) c.kill('SIGTERM');
-    await Promise.all([...children.values()].map((c) => (c.exitCode !== null ? undefined : new Promise((r) => c.once('exit', r)))));
+    await Promise.all([...supervisors.values()].map((s) => s.stop()));
     process.exit(0);
   };
   process.on('SIGINT', () => void stop());
@@ -187,11 +188,8 @@ async function main(): Promise<void> {
   }
   if (simulateRate > 0 && existsSync(join(REPO_ROOT, 'scripts/simulate.ts'))) {
     say(`\n▶ simulator at ${simulateRate} events/s (logs .local/logs/simulator.log)`);
-    const out = createWriteStream(join(logsDir, 'simulator.log'), { flags: 'a' });
-    const sim = spawn(process.execPath, ['--import', 'tsx', 'scripts/simulate.ts', '--rate', String(simulateRate)], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    sim.stdout?.pipe(out);
-    sim.stderr?.pipe(out);
-    children.set('simulator', sim);
+    const start = () => launch('simulator', ['--import', 'tsx', 'scripts/simulate.ts', '--rate', String(simulateRate)], env);
+    supervisors.set('simulator', supervise({ name: 'simulator', spawn: start, first: start(), say: (m) => !stopping && say(m) }));
   }
   say('\nCtrl-C stops the services.');
 }

@@ -81,7 +81,7 @@ export function buildConsole(config: ConsoleConfig, deps: ConsoleDeps): ConsoleS
   const importer = createWatchlistImporter({ producer, topic: topics.watchlist, view: watchlist, audit, batchSize: config.IMPORT_BATCH_SIZE, limitBytes: config.IMPORT_LIMIT_BYTES, logger: log });
   let ready = false;
 
-  const app = createHttpService({ logger: log, metrics, bodyLimit: config.BODY_LIMIT_BYTES, isReady: () => ready && access.isCaughtUp() && store.isCaughtUp() && store.isHealthy() });
+  const app = createHttpService({ logger: log, metrics, bodyLimit: config.BODY_LIMIT_BYTES, isReady: () => ready && access.isCaughtUp() && store.isCaughtUp() && store.isHealthy(), brokenReason: () => (store.isHealthy() ? undefined : 'hit consumer stopped for good') });
   if (config.DOCS_ENABLED) registerDocs(app, { title: 'Checkpoint command console', version: '1.0.0' });
   registerWebSecurity(app, { corsOrigins: config.CORS_ORIGINS });
   void app.register(websocket, { options: { maxPayload: 64 * 1024 } });

@@ -82,7 +82,7 @@ export function buildIndexer(config: IndexerConfig, deps: { logger: Logger; kafk
   });
 
   const healthy = () => esReachable && writer.isHealthy();
-  const app = createHttpService({ logger: log, metrics, isReady: () => started && consumer.isJoined() && healthy() });
+  const app = createHttpService({ logger: log, metrics, isReady: () => started && consumer.isJoined() && healthy(), brokenReason: () => consumer.brokenReason() });
 
   // While idle nothing would notice Elasticsearch going away; readiness should.
   const checkElasticsearch = async () => {

@@ -11,6 +11,8 @@ export interface TopicConsumer {
   stop(): Promise<void>;
   /** True once the consumer joined its group (and until it crashes). */
   isJoined(): boolean;
+  /** Why the consumer stopped for good (kafkajs will not restart it): only a restart of the process resumes indexing. */
+  brokenReason(): string | undefined;
 }
 
 const HEARTBEAT_EVERY_MS = 3_000;
@@ -68,6 +70,7 @@ export function createTopicConsumer(deps: {
   let consumer: Consumer | undefined;
   let producer: Producer | undefined;
   let joined = false;
+  let broken: string | undefined;
 
   const eachBatch = async (payload: EachBatchPayload): Promise<void> => {
     const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
@@ -108,6 +111,7 @@ export function createTopicConsumer(deps: {
 
   return {
     isJoined: () => joined,
+    brokenReason: () => broken,
     async start() {
       producer = deps.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
       await producer.connect();
@@ -126,6 +130,7 @@ export function createTopicConsumer(deps: {
       });
       consumer.on(consumer.events.CRASH, (e) => {
         joined = false;
+        if (!e.payload.restart) broken = `indexer consumer stopped for good (${e.payload.error?.message ?? 'error'})`;
         log.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer crashed');
       });
       await consumer.connect();
