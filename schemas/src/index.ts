@@ -6,6 +6,7 @@ export * from './events';
 export * from './checkpoint';
 export * from './watchlist';
 export * from './watchlist-fast';
+export * from './event-fast';
 export * from './hit';
 export * from './verdict';
 export * from './rule';

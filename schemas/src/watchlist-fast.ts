@@ -1,4 +1,5 @@
-import { canonicalPermitNo, isJurisdictionCode, OffsetDateTime } from './common';
+import { canonicalPermitNo, isJurisdictionCode } from './common';
+import { DATE_TIME, isObject, onlyKnown, str } from './fast-path';
 import { parsePlate } from './plate';
 import { safeParse } from './safe-parse';
 import { parseResidentId } from './resident-id';
@@ -37,16 +38,8 @@ const SEVERITY_SET = new Set<string>(SEVERITIES);
 const ACTION_SET = new Set<string>(ACTIONS);
 const CHEMICALS = new Set<string>(PRECURSOR_IDS);
 const SOURCES = new Set(['admin', 'import', 'trace-back', 'seed']);
-/** The very pattern zod checks `OffsetDateTime` with (read from the schema, not copied). */
-const DATE_TIME: RegExp = (OffsetDateTime as unknown as { _zod: { pattern: RegExp } })._zod.pattern;
 const ENTRY_ID = /^[A-Za-z0-9._:-]+$/;
 
-const isObject = (v: unknown): v is Record<string, unknown> => {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
-  const proto: unknown = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
-};
-const str = (v: unknown, min: number, max: number): v is string => typeof v === 'string' && v.length >= min && v.length <= max;
 /** Times seen lately and their instant (NaN: not an offset date-time): an import repeats a handful of them. */
 const times = new Map<string, number>();
 /** The instant of an `OffsetDateTime`, or NaN when `v` is not one. */
@@ -62,12 +55,6 @@ function timeOf(v: unknown): number {
 }
 const dateTime = (v: unknown): v is string => !Number.isNaN(timeOf(v));
 const jurisdiction = (v: unknown): v is string => typeof v === 'string' && isJurisdictionCode(v);
-/** Every own key of `o` is in `allowed` and none holds `undefined` (zod's handling of those is left to zod). */
-function onlyKnown(o: Record<string, unknown>, allowed: Set<string> | readonly string[]): boolean {
-  const has = allowed instanceof Set ? (k: string) => allowed.has(k) : (k: string) => allowed.includes(k);
-  for (const k of Object.keys(o)) if (!has(k) || o[k] === undefined) return false;
-  return true;
-}
 
 function fastAttributes(a: unknown, kind: string): WatchlistEntry['attributes'] | undefined {
   if (a === undefined) return kind === 'permit' ? undefined : {};

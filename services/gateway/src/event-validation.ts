@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { EventSchema, VerdictSchema, type Event, safeParse } from '../../../schemas/src';
+import { EventSchema, VerdictSchema, type Event, parseEvent, safeParse } from '../../../schemas/src';
 import { fieldErrors } from '../../../lib/http-service';
 import type { Validation } from './accept-events';
 import type { Verdict } from './verdict-waiter';
 
-/** Validates one submitted event with the shared zod schema; errors carry JSON-pointer paths. */
+/** Validates one submitted event with the shared zod schema (inspections by its fast path); errors carry JSON-pointer paths. */
 export function validateEvent(raw: unknown): Validation<Event> {
-  const parsed = safeParse(EventSchema, raw);
+  const parsed = parseEvent(raw);
   return parsed.success ? { ok: true, event: parsed.data } : { ok: false, errors: fieldErrors(parsed.error) };
 }
 

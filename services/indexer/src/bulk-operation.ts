@@ -1,4 +1,4 @@
-import { AuditRecordSchema, EventSchema, HitSchema, safeParse } from '../../../schemas/src';
+import { AuditRecordSchema, HitSchema, parseEvent, safeParse } from '../../../schemas/src';
 import type { CheckpointRegistry } from '../../../lib/checkpoints';
 import { indexFor } from '../../../infra/elasticsearch/templates';
 import { eventDocument } from './event-document';
@@ -35,7 +35,7 @@ export function toBulkOperation(topic: string, raw: string, ctx: { topics: Sourc
     return { ok: false, reason: 'not JSON' };
   }
   if (topic === ctx.topics.events) {
-    const p = safeParse(EventSchema, json);
+    const p = parseEvent(json);
     if (!p.success) return { ok: false, reason: `invalid event: ${issue(p.error)}` };
     const e = p.data;
     return { ok: true, op: { action: { create: { _index: indexFor(ctx.indexPrefix, 'events', e.occurredAt), _id: e.eventId } }, doc: eventDocument(e, ctx.registry) } };

@@ -1,5 +1,5 @@
 import type { Kafka, KafkaMessage, Message } from 'kafkajs';
-import { EventSchema, VERDICT_PACK_KEY, type Event, type Hit, type Rule, safeParse } from '../../../schemas/src';
+import { VERDICT_PACK_KEY, type Event, type Hit, type Rule, parseEvent } from '../../../schemas/src';
 import type { CheckpointRegistry } from '../../../lib/checkpoints';
 import type { Logger } from '../../../lib/logger';
 import { deadLetter, describeIssues, parseJson } from './dead-letter';
@@ -101,7 +101,7 @@ export function createJudgeLogic(deps: {
   const parse = (m: KafkaMessage) => {
     const raw = m.value?.toString() ?? '';
     const json = parseJson(raw);
-    const parsed = safeParse(EventSchema, json);
+    const parsed = parseEvent(json);
     return { raw, parsed, reason: json === undefined ? (raw ? 'not JSON' : 'empty message') : parsed.success ? '' : describeIssues(parsed.error.issues) };
   };
 
