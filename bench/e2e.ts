@@ -349,7 +349,6 @@ export async function runE2E(o: E2EOptions): Promise<E2EResult> {
   o.phase?.('single', 'end');
 
   // The judge and correlation stages are separate processes: one metrics text of both.
-  // The judge and correlation stages are separate processes: one metrics text of both.
   const scrape = () => Promise.all([system.rules, system.correlate].map((u) => fetch(`${u}/metrics`).then((r) => r.text()))).then((t) => t.join('\n'));
   const stagesBetween = (before: string, after: string) => {
     const h = (name: string, scale: number, labels: string[] = ['stage']) => diffHistogram(parseHistogram(before, name, labels), parseHistogram(after, name, labels), scale);
