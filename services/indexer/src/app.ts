@@ -68,7 +68,7 @@ export function buildIndexer(config: IndexerConfig, deps: { logger: Logger; kafk
       im.retried.inc(s.retried);
     },
   });
-  const consumer = createTopicConsumer({
+  const consumers = Array.from({ length: config.INDEXER_CONSUMERS }, () => createTopicConsumer({
     kafka,
     groupId: `${config.TOPIC_PREFIX}${config.INDEXER_GROUP_ID}`,
     topics: topicNames(config.TOPIC_PREFIX),
@@ -79,10 +79,10 @@ export function buildIndexer(config: IndexerConfig, deps: { logger: Logger; kafk
     fetch: { minBytes: config.INDEXER_FETCH_MIN_BYTES, maxWaitMs: config.INDEXER_FETCH_MAX_WAIT_MS },
     metrics: im,
     logger: log,
-  });
+  }));
 
   const healthy = () => esReachable && writer.isHealthy();
-  const app = createHttpService({ logger: log, metrics, isReady: () => started && consumer.isJoined() && healthy(), brokenReason: () => consumer.brokenReason() });
+  const app = createHttpService({ logger: log, metrics, isReady: () => started && consumers.every((c) => c.isJoined()) && healthy(), brokenReason: () => consumers.map((c) => c.brokenReason()).find((r) => r !== undefined) });
 
   // While idle nothing would notice Elasticsearch going away; readiness should.
   const checkElasticsearch = async () => {
@@ -103,7 +103,7 @@ export function buildIndexer(config: IndexerConfig, deps: { logger: Logger; kafk
         await prepare().catch((err: unknown) => log.warn({ err }, 'index templates not yet written; the first bulk retries'));
       } else log.warn({ url: config.ES_URL }, 'Elasticsearch unreachable at start: consuming, but nothing is committed until it is back');
       // Consume even if Elasticsearch is down: batches wait, uncommitted, and catch up when it returns.
-      await consumer.start();
+      await Promise.all(consumers.map((c) => c.start()));
       started = true;
       probe = setInterval(() => void checkElasticsearch(), PROBE_EVERY_MS);
       probe.unref();
@@ -118,7 +118,7 @@ export function buildIndexer(config: IndexerConfig, deps: { logger: Logger; kafk
       // Elasticsearch is down, abandon them: they are consumed again after the restart.
       const giveUp = setTimeout(() => writer.close(), healthy() ? 5_000 : 0);
       try {
-        await consumer.stop();
+        await Promise.all(consumers.map((c) => c.stop()));
       } finally {
         clearTimeout(giveUp);
         writer.close();

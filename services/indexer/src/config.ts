@@ -13,6 +13,13 @@ export const IndexerEnv = z.object({
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).default(3650),
   /** Partitions processed at once; their batches are coalesced into one bulk request. */
   INDEXER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(6),
+  /**
+   * Kafka consumers in this process (one group; the partitions are split between them), sharing one bulk writer.
+   * A kafkajs consumer fetches again only once every batch of its last fetch is indexed, so with one consumer
+   * Elasticsearch idles while the next fetch is read and turned into documents, and the process while
+   * Elasticsearch indexes; a second consumer's cycle fills those gaps.
+   */
+  INDEXER_CONSUMERS: z.coerce.number().int().min(1).max(8).default(2),
   INDEXER_BULK_MAX_DOCS: z.coerce.number().int().min(1).max(50_000).default(5_000),
   /** Bulk requests in flight while a backlog waits (each takes one of Elasticsearch's write threads). */
   INDEXER_BULKS_IN_FLIGHT: z.coerce.number().int().min(1).max(16).default(2),
