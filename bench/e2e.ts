@@ -67,7 +67,7 @@ export interface E2EResult {
   /** Time-to-alert at each of `alertRates`, then at 1,000/s, with the judge stage's transaction figures. */
   timeToAlertCurve: Array<{ rate: number; achievedRate: number; p50Ms: number; p95Ms: number; p99Ms: number; alerts: number; planted: number; submitToVerdictP50Ms: number; submitToVerdictP99Ms: number; judgeTransactionMs?: number; judgeEventsPerTransaction?: number }>;
   /** The rules stages during the time-to-alert phase, from the service's own histograms (milliseconds). */
-  rulesStages: { transactionMs: Record<string, HistogramSummary>; stepMs: Record<string, HistogramSummary>; commitAgeMs: Record<string, HistogramSummary>; recordsPerTransaction: Record<string, HistogramSummary> };
+  rulesStages: { transactionMs: Record<string, HistogramSummary>; stepMs: Record<string, HistogramSummary>; commitAgeMs: Record<string, HistogramSummary>; recordsPerTransaction: Record<string, HistogramSummary>; concurrentRetries: Record<string, HistogramSummary> };
 }
 
 const agent = new Agent({ keepAlive: true, maxSockets: 128 });
@@ -377,7 +377,7 @@ export async function runE2E(o: E2EOptions): Promise<E2EResult> {
   const scrape = () => Promise.all([system.rules, system.correlate].map((u) => fetch(`${u}/metrics`).then((r) => r.text()))).then((t) => t.join('\n'));
   const stagesBetween = (before: string, after: string) => {
     const h = (name: string, scale: number, labels: string[] = ['stage']) => diffHistogram(parseHistogram(before, name, labels), parseHistogram(after, name, labels), scale);
-    return { transactionMs: h('rules_transaction_seconds', 1000), stepMs: h('rules_transaction_step_seconds', 1000, ['stage', 'step']), commitAgeMs: h('rules_commit_age_seconds', 1000), recordsPerTransaction: h('rules_transaction_records', 1) };
+    return { transactionMs: h('rules_transaction_seconds', 1000), stepMs: h('rules_transaction_step_seconds', 1000, ['stage', 'step']), commitAgeMs: h('rules_commit_age_seconds', 1000), recordsPerTransaction: h('rules_transaction_records', 1), concurrentRetries: h('rules_transaction_concurrent_retries', 1) };
   };
   const timeToAlertCurve: E2EResult['timeToAlertCurve'] = [];
   let alert!: E2EResult['timeToAlert'];
@@ -391,7 +391,7 @@ export async function runE2E(o: E2EOptions): Promise<E2EResult> {
     if (headline) o.phase?.('timeToAlert', 'end');
     const stages = stagesBetween(before, await scrape());
     const steps = ['begin', 'send', 'offsets', 'commit'].map((st) => `${st} ${stages.stepMs[`judge/${st}`]?.mean ?? '?'}`).join(', ');
-    o.say(`  rules judge stage: ${stages.transactionMs.judge?.count ?? 0} transactions, mean ${stages.transactionMs.judge?.mean} ms, ${stages.recordsPerTransaction.judge?.mean} events each, oldest event ${stages.commitAgeMs.judge?.mean} ms old at commit (mean); steps (mean ms): ${steps}`);
+    o.say(`  rules judge stage: ${stages.transactionMs.judge?.count ?? 0} transactions, mean ${stages.transactionMs.judge?.mean} ms, ${stages.recordsPerTransaction.judge?.mean} events each, oldest event ${stages.commitAgeMs.judge?.mean} ms old at commit (mean), ${stages.concurrentRetries.judge?.mean ?? '?'} CONCURRENT_TRANSACTIONS retries a transaction (mean); steps (mean ms): ${steps}`);
     timeToAlertCurve.push({ rate, achievedRate: a.achievedRate, p50Ms: a.p50Ms, p95Ms: a.p95Ms, p99Ms: a.p99Ms, alerts: a.alerts, planted: a.planted, submitToVerdictP50Ms: a.submitToVerdict.p50, submitToVerdictP99Ms: a.submitToVerdict.p99, judgeTransactionMs: stages.transactionMs.judge?.mean, judgeEventsPerTransaction: stages.recordsPerTransaction.judge?.mean });
     if (headline) [alert, rulesStages] = [a, stages];
   }

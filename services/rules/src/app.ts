@@ -124,7 +124,9 @@ export function buildRules(config: RulesConfig, deps: { logger: Logger; kafka?: 
   const txnRecords = new Histogram({ name: 'rules_transaction_records', help: 'Input records per stage transaction', labelNames: ['stage'], buckets: [1, 10, 50, 200, 500, 1000, 2500, 5000], registers: [metrics.registry] });
   const commitAge = new Histogram({ name: 'rules_commit_age_seconds', help: 'Age of the oldest input record of a transaction when it committed (append → commit)', labelNames: ['stage'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [metrics.registry] });
   const stepSeconds = new Histogram({ name: 'rules_transaction_step_seconds', help: 'Each step of a stage transaction: begin, send (outputs) and offsets (written at once, each timed from their common start), commit', labelNames: ['stage', 'step'], buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1], registers: [metrics.registry] });
-  const observe = (stage: string) => (t: { transactionMs: number; steps: Record<string, number>; records: number; oldestAgeMs: number }) => {
+  const concurrentRetries = new Histogram({ name: 'rules_transaction_concurrent_retries', help: 'CONCURRENT_TRANSACTIONS answers retried per stage transaction (its producer\'s previous commit not yet complete at the coordinator)', labelNames: ['stage'], buckets: [0, 1, 2, 5, 10], registers: [metrics.registry] });
+  const observe = (stage: string) => (t: { transactionMs: number; steps: Record<string, number>; records: number; oldestAgeMs: number; concurrentRetries: number }) => {
+    concurrentRetries.observe({ stage }, t.concurrentRetries);
     txnSeconds.observe({ stage }, t.transactionMs / 1000);
     for (const [step, ms] of Object.entries(t.steps)) stepSeconds.observe({ stage, step }, ms / 1000);
     txnRecords.observe({ stage }, t.records);

@@ -102,7 +102,7 @@ export function createTransactionalStage(deps: {
   /** Told of each committed transaction: how long it took, how many input records and partitions it covered,
    * and the age of its oldest input record (append time → commit), i.e. what this stage adds to an alert.
    * `offsets` and `send` run at once (writeTransaction): each is the time from their common start to its own end. */
-  observe?: (t: { transactionMs: number; steps: { begin: number; send: number; offsets: number; commit: number }; records: number; partitions: number; oldestAgeMs: number }) => void;
+  observe?: (t: { transactionMs: number; steps: { begin: number; send: number; offsets: number; commit: number }; records: number; partitions: number; oldestAgeMs: number; concurrentRetries: number }) => void;
   logic: StageLogic;
 }): TransactionalStage {
   const log = deps.logger.child({ component: 'stage', groupId: deps.groupId });
@@ -248,6 +248,7 @@ export function createTransactionalStage(deps: {
   const runTransaction = async (group: Pending[]) => {
     const t0 = performance.now();
     const steps = { begin: 0, send: 0, offsets: 0, commit: 0 };
+    let concurrentRetries = 0;
     let mark = t0;
     const step = (k: keyof typeof steps) => {
       const now = performance.now();
@@ -270,7 +271,7 @@ export function createTransactionalStage(deps: {
           byTopic.set(t.topic, list);
         }
       phase = 'sending';
-      const written = await writeTransaction(txn, offsets, [...byTopic].map(([topic, messages]) => ({ topic, messages })));
+      const written = await writeTransaction(txn, offsets, [...byTopic].map(([topic, messages]) => ({ topic, messages })), () => concurrentRetries++);
       phase = 'sent';
       steps.offsets = written.offsetsMs;
       steps.send = written.sendMs;
@@ -304,6 +305,7 @@ export function createTransactionalStage(deps: {
       records: group.reduce((n, g) => n + g.records, 0),
       partitions: group.length,
       oldestAgeMs: Date.now() - Math.min(...group.map((g) => g.oldestTimestamp)),
+      concurrentRetries,
     });
   };
   const commitTogether = (partition: number, outputs: TopicMessages[], nextOffset: string, chunk: KafkaMessage[], member: { heartbeat: () => Promise<void>; isStale: () => boolean }) =>
