@@ -138,7 +138,6 @@ async function main(): Promise<void> {
   if (!demo) refuseLeftoverDemoAccounts(String(env.ACCOUNTS_FILE));
   const users = demo ? await demoAccounts() : [];
 
-  const supervisors = new Map<string, Supervisor>();
   let stopping = false;
   const urls: string[] = [];
   /** Starts a process with its output appended to .local/logs/<name>.log. */
@@ -160,7 +159,10 @@ async function main(): Promise<void> {
     // `--as <name>` is ignored by the service; it names the process for `ps` and the benchmark's CPU/RSS sampling.
     const start = () => launch(name, [...nodeArgs, '--import', 'tsx', join('services', p.dir, 'src/main.ts'), '--as', name], { ...env, ...p.env, [p.serviceEnv]: String(port) });
     const first = start();
-    await waitReady(name, port, first);
+    await waitReady(name, port, first).catch((err: unknown) => {
+      first.kill('SIGTERM');
+      throw err;
+    });
     // From here on a process that exits, or says on /healthz that it is broken for good, is started again.
     supervisors.set(name, supervise({ name, spawn: start, first, healthUrl: `http://127.0.0.1:${port}/healthz`, say: (m) => !stopping && say(m) }));
     urls.push(`  ${name.padEnd(9)} http://127.0.0.1:${port}  (health /healthz, metrics /metrics${['gateway', 'console'].includes(name) ? ', docs /docs' : ''})`);
@@ -194,7 +196,11 @@ async function main(): Promise<void> {
   say('\nCtrl-C stops the services.');
 }
 
-main().catch((err: unknown) => {
+/** Every process started so far: a start that fails half-way stops them instead of leaving them behind. */
+const supervisors = new Map<string, Supervisor>();
+
+main().catch(async (err: unknown) => {
   process.stderr.write(`start failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  await Promise.all([...supervisors.values()].map((s) => s.stop()));
   process.exit(1);
 });
