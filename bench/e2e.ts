@@ -1,4 +1,5 @@
 import { Agent, request } from 'node:http';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import type { Client } from '@elastic/elasticsearch';
 import { createRandom, inspection } from '../scripts/simulator/generate';
@@ -67,6 +68,8 @@ export interface E2EResult {
   /** Time-to-alert at each of `alertRates`, then at 1,000/s, with the judge stage's transaction figures. */
   timeToAlertCurve: Array<{ rate: number; achievedRate: number; p50Ms: number; p95Ms: number; p99Ms: number; alerts: number; planted: number; submitToVerdictP50Ms: number; submitToVerdictP99Ms: number; judgeTransactionMs?: number; judgeEventsPerTransaction?: number }>;
   /** The rules stages during the time-to-alert phase, from the service's own histograms (milliseconds). */
+  /** Garbage collection per process during the 1,000 events/s phase (services: p99Ms is the upper bound of a bucket). */
+  gcDuringAlert: Record<string, { major: { count: number; totalMs: number; p99Ms: number }; minor: { count: number; totalMs: number; p99Ms: number } }>;
   rulesStages: { transactionMs: Record<string, HistogramSummary>; stepMs: Record<string, HistogramSummary>; commitAgeMs: Record<string, HistogramSummary>; recordsPerTransaction: Record<string, HistogramSummary>; concurrentRetries: Record<string, HistogramSummary> };
 }
 
@@ -196,7 +199,12 @@ function prepareBodies(officers: Officer[], mode: 'batch' | 'single', seconds: n
     next: (w) => {
       const i = taken[w]!;
       taken[w] = i + 1;
-      return ready[w]![i] ?? build(w);
+      const body = ready[w]![i];
+      if (body === undefined) return build(w);
+      // Released once sent: a few hundred MB of bodies kept alive would lengthen this process's GC pauses, and this
+      // process timestamps every alert of the later phases.
+      ready[w]![i] = '';
+      return body;
     },
   };
 }
@@ -361,16 +369,18 @@ export async function runE2E(o: E2EOptions): Promise<E2EResult> {
   const fugitive = '530621198604113159'; // WL-P-0001 in infra/demo/watchlist.ndjson
 
   o.say('preparing the batch phase’s request bodies');
-  const batchBodies = prepareBodies(officers, 'batch', o.seconds);
+  let batchBodies: ReturnType<typeof prepareBodies> | undefined = prepareBodies(officers, 'batch', o.seconds);
   o.phase?.('batch', 'start');
   o.say(`batch: ${o.seconds} s of 1,000-event batches from ${officers.length} terminals`);
   const batch = await sustained(o, officers, 'batch', batchBodies);
+  batchBodies = undefined;
   o.phase?.('batch', 'end');
 
-  const singleBodies = prepareBodies(officers, 'single', o.seconds);
+  let singleBodies: ReturnType<typeof prepareBodies> | undefined = prepareBodies(officers, 'single', o.seconds);
   o.phase?.('single', 'start');
   o.say(`single: ${o.seconds} s of single requests, 64 in flight`);
   const single = await sustained(o, officers, 'single', singleBodies);
+  singleBodies = undefined;
   o.phase?.('single', 'end');
 
   // The judge and correlation stages are separate processes: one metrics text of both.
@@ -379,16 +389,33 @@ export async function runE2E(o: E2EOptions): Promise<E2EResult> {
     const h = (name: string, scale: number, labels: string[] = ['stage']) => diffHistogram(parseHistogram(before, name, labels), parseHistogram(after, name, labels), scale);
     return { transactionMs: h('rules_transaction_seconds', 1000), stepMs: h('rules_transaction_step_seconds', 1000, ['stage', 'step']), commitAgeMs: h('rules_commit_age_seconds', 1000), recordsPerTransaction: h('rules_transaction_records', 1), concurrentRetries: h('rules_transaction_concurrent_retries', 1) };
   };
+  // Garbage collection in every process during the 1,000/s phase: a pause anywhere on the alert's path (or in this
+  // process, which timestamps the alerts) shows in the tail. Services from their /metrics, this process observed.
+  const services = { gateway: system.gateway, rules: system.rules, correlate: system.correlate, console: system.console, indexer: system.indexer };
+  const scrapeAll = () => Promise.all(Object.values(services).map((u) => fetch(`${u}/metrics`).then((r) => r.text(), () => '')));
+  const gcOf = (before: string, after: string) => {
+    const d = diffHistogram(parseHistogram(before, 'nodejs_gc_duration_seconds', 'kind'), parseHistogram(after, 'nodejs_gc_duration_seconds', 'kind'), 1000);
+    return { major: d.major ? { count: d.major.count, totalMs: Math.round(d.major.count * d.major.mean), p99Ms: d.major.p99 } : { count: 0, totalMs: 0, p99Ms: 0 }, minor: d.minor ? { count: d.minor.count, totalMs: Math.round(d.minor.count * d.minor.mean), p99Ms: d.minor.p99 } : { count: 0, totalMs: 0, p99Ms: 0 } };
+  };
+  let gcDuringAlert: E2EResult['gcDuringAlert'] = {};
   const timeToAlertCurve: E2EResult['timeToAlertCurve'] = [];
   let alert!: E2EResult['timeToAlert'];
   let rulesStages!: E2EResult['rulesStages'];
   for (const rate of [...(o.alertRates ?? []).filter((r) => r !== 1000), 1000]) {
     const headline = rate === 1000;
     const before = await scrape();
+    const gcBefore = headline ? await scrapeAll() : [];
+    const ownGc = headline ? observeOwnGc() : undefined;
     if (headline) o.phase?.('timeToAlert', 'start');
     o.say(`time-to-alert: ${o.seconds} s at ${rate.toLocaleString('en-US')} events/s, 1 in 50 a planted fugitive inside the commander's jurisdiction`);
     const a = await timeToAlert(o, officers, fugitive, commander, rate);
     if (headline) o.phase?.('timeToAlert', 'end');
+    if (headline) {
+      const gcAfter = await scrapeAll();
+      gcDuringAlert = Object.fromEntries(Object.keys(services).map((name, i) => [name, gcOf(gcBefore[i]!, gcAfter[i]!)]));
+      gcDuringAlert['load generator'] = ownGc!.stop();
+      o.say(`  garbage collection during it (major: count / total ms / longest bucket ms): ${Object.entries(gcDuringAlert).map(([n, g]) => `${n} ${g.major.count} / ${g.major.totalMs} / ${g.major.p99Ms}`).join(', ')}`);
+    }
     const stages = stagesBetween(before, await scrape());
     const steps = ['begin', 'send', 'offsets', 'commit'].map((st) => `${st} ${stages.stepMs[`judge/${st}`]?.mean ?? '?'}`).join(', ');
     o.say(`  rules judge stage: ${stages.transactionMs.judge?.count ?? 0} transactions, mean ${stages.transactionMs.judge?.mean} ms, ${stages.recordsPerTransaction.judge?.mean} events each, oldest event ${stages.commitAgeMs.judge?.mean} ms old at commit (mean), ${stages.concurrentRetries.judge?.mean ?? '?'} CONCURRENT_TRANSACTIONS retries a transaction (mean); steps (mean ms): ${steps}`);
@@ -398,5 +425,26 @@ export async function runE2E(o: E2EOptions): Promise<E2EResult> {
 
   o.say(`time-to-searchable: ${o.searchSamples} events, one at a time`);
   const searchable = await timeToSearchable(o, officers, investigator);
-  return { batch, single, timeToAlert: alert, timeToAlertCurve, timeToSearchableMs: searchable, rulesStages };
+  return { batch, single, timeToAlert: alert, timeToAlertCurve, timeToSearchableMs: searchable, rulesStages, gcDuringAlert };
+}
+
+type GcFigures = { count: number; totalMs: number; p99Ms: number };
+/** This process's own garbage collections until `stop()` (p99Ms here: the longest pause). */
+function observeOwnGc(): { stop: () => { major: GcFigures; minor: GcFigures } } {
+  const seen = { major: [] as number[], minor: [] as number[] };
+  const obs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      const kind = (e as unknown as { detail?: { kind?: number } }).detail?.kind;
+      if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) seen.major.push(e.duration);
+      else if (kind === constants.NODE_PERFORMANCE_GC_MINOR) seen.minor.push(e.duration);
+    }
+  });
+  obs.observe({ entryTypes: ['gc'] });
+  const sum = (xs: number[]): GcFigures => ({ count: xs.length, totalMs: Math.round(xs.reduce((a, b) => a + b, 0)), p99Ms: Math.round(Math.max(0, ...xs) * 10) / 10 });
+  return {
+    stop: () => {
+      obs.disconnect();
+      return { major: sum(seen.major), minor: sum(seen.minor) };
+    },
+  };
 }

@@ -137,6 +137,7 @@ async function main(): Promise<void> {
     result.timeToAlertCurve = e2e.timeToAlertCurve;
     result.timeToSearchableMs = e2e.timeToSearchableMs;
     result.rulesStages = e2e.rulesStages;
+    result.gcDuringAlert = e2e.gcDuringAlert;
     result.processes = perPhase;
     // Throughput per instance from CPU per event at the fixed-rate phase (rates measured on a saturated machine
     // are a share of it; CPU per event is what an instance of that process would spend alone).
