@@ -21,6 +21,6 @@ describe('elasticsearch.yml', () => {
 describe('elasticsearch environment', () => {
   it('passes the JDK as ES_JAVA_HOME, the heap as ES_JAVA_OPTS, and drops JAVA_HOME', () => {
     const env = elasticsearchEnv(es, '/usr/lib/jvm/java-17', '512m', { PATH: '/bin', JAVA_HOME: '/other', JAVA_TOOL_OPTIONS: '-Xmx8g' });
-    expect(env).toEqual({ PATH: '/bin', ES_JAVA_HOME: '/usr/lib/jvm/java-17', ES_PATH_CONF: '/r/elasticsearch/config', ES_TMPDIR: '/r/elasticsearch/tmp', ES_JAVA_OPTS: '-Xms512m -Xmx512m' });
+    expect(env).toEqual({ PATH: '/bin', ES_JAVA_HOME: '/usr/lib/jvm/java-17', ES_PATH_CONF: '/r/elasticsearch/config', ES_TMPDIR: '/r/elasticsearch/tmp', ES_JAVA_OPTS: '-Xms512m -Xmx512m -XX:ParallelGCThreads=1 -XX:ConcGCThreads=1' });
   });
 });

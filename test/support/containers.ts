@@ -29,7 +29,7 @@ export async function startContainers(log: (m: string) => void): Promise<EngineE
     .start();
   const es: StartedTestContainer = await new GenericContainer(ES_IMAGE)
     .withExposedPorts(9200)
-    .withEnvironment({ 'discovery.type': 'single-node', 'xpack.security.enabled': 'false', ES_JAVA_OPTS: '-Xms512m -Xmx512m' })
+    .withEnvironment({ 'discovery.type': 'single-node', 'xpack.security.enabled': 'false', ES_JAVA_OPTS: '-Xms512m -Xmx512m -XX:ParallelGCThreads=1 -XX:ConcGCThreads=1' })
     .withWaitStrategy(Wait.forHttp('/_cluster/health?wait_for_status=yellow', 9200))
     .start();
   return {
