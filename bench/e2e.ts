@@ -383,8 +383,6 @@ export async function runE2E(o: E2EOptions): Promise<E2EResult> {
   singleBodies = undefined;
   o.phase?.('single', 'end');
 
-  // The judge and correlation stages are separate processes: one metrics text of both.
-  const scrape = () => Promise.all([system.rules, system.correlate].map((u) => fetch(`${u}/metrics`).then((r) => r.text()))).then((t) => t.join('\n'));
   const stagesBetween = (before: string, after: string) => {
     const h = (name: string, scale: number, labels: string[] = ['stage']) => diffHistogram(parseHistogram(before, name, labels), parseHistogram(after, name, labels), scale);
     return { transactionMs: h('rules_transaction_seconds', 1000), stepMs: h('rules_transaction_step_seconds', 1000, ['stage', 'step']), commitAgeMs: h('rules_commit_age_seconds', 1000), recordsPerTransaction: h('rules_transaction_records', 1), concurrentRetries: h('rules_transaction_concurrent_retries', 1) };
@@ -392,10 +390,18 @@ export async function runE2E(o: E2EOptions): Promise<E2EResult> {
   // Garbage collection in every process during the 1,000/s phase: a pause anywhere on the alert's path (or in this
   // process, which timestamps the alerts) shows in the tail. Services from their /metrics, this process observed.
   const services = { gateway: system.gateway, rules: system.rules, correlate: system.correlate, console: system.console, indexer: system.indexer };
-  const scrapeAll = () => Promise.all(Object.values(services).map((u) => fetch(`${u}/metrics`).then((r) => r.text(), () => '')));
+  const names = Object.keys(services) as Array<keyof typeof services>;
+  /** Every service's metrics text, by name, in one round. */
+  const scrape = async () => {
+    const texts = await Promise.all(names.map((n) => fetch(`${services[n]}/metrics`).then((r) => r.text(), () => '')));
+    return Object.fromEntries(names.map((n, i) => [n, texts[i]!])) as Record<keyof typeof services, string>;
+  };
+  // The judge and correlation stages are separate processes: their histograms read from both texts together.
+  const stagesOf = (m: Record<keyof typeof services, string>) => `${m.rules}\n${m.correlate}`;
+  const figures = (h: HistogramSummary | undefined): GcFigures => (h ? { count: h.count, totalMs: Math.round(h.count * h.mean), p99Ms: h.p99 } : { count: 0, totalMs: 0, p99Ms: 0 });
   const gcOf = (before: string, after: string) => {
     const d = diffHistogram(parseHistogram(before, 'nodejs_gc_duration_seconds', 'kind'), parseHistogram(after, 'nodejs_gc_duration_seconds', 'kind'), 1000);
-    return { major: d.major ? { count: d.major.count, totalMs: Math.round(d.major.count * d.major.mean), p99Ms: d.major.p99 } : { count: 0, totalMs: 0, p99Ms: 0 }, minor: d.minor ? { count: d.minor.count, totalMs: Math.round(d.minor.count * d.minor.mean), p99Ms: d.minor.p99 } : { count: 0, totalMs: 0, p99Ms: 0 } };
+    return { major: figures(d.major), minor: figures(d.minor) };
   };
   let gcDuringAlert: E2EResult['gcDuringAlert'] = {};
   const timeToAlertCurve: E2EResult['timeToAlertCurve'] = [];
@@ -404,19 +410,18 @@ export async function runE2E(o: E2EOptions): Promise<E2EResult> {
   for (const rate of [...(o.alertRates ?? []).filter((r) => r !== 1000), 1000]) {
     const headline = rate === 1000;
     const before = await scrape();
-    const gcBefore = headline ? await scrapeAll() : [];
     const ownGc = headline ? observeOwnGc() : undefined;
     if (headline) o.phase?.('timeToAlert', 'start');
     o.say(`time-to-alert: ${o.seconds} s at ${rate.toLocaleString('en-US')} events/s, 1 in 50 a planted fugitive inside the commander's jurisdiction`);
     const a = await timeToAlert(o, officers, fugitive, commander, rate);
     if (headline) o.phase?.('timeToAlert', 'end');
+    const after = await scrape();
     if (headline) {
-      const gcAfter = await scrapeAll();
-      gcDuringAlert = Object.fromEntries(Object.keys(services).map((name, i) => [name, gcOf(gcBefore[i]!, gcAfter[i]!)]));
+      gcDuringAlert = Object.fromEntries(names.map((n) => [n, gcOf(before[n], after[n])]));
       gcDuringAlert['load generator'] = ownGc!.stop();
       o.say(`  garbage collection during it (major: count / total ms / longest bucket ms): ${Object.entries(gcDuringAlert).map(([n, g]) => `${n} ${g.major.count} / ${g.major.totalMs} / ${g.major.p99Ms}`).join(', ')}`);
     }
-    const stages = stagesBetween(before, await scrape());
+    const stages = stagesBetween(stagesOf(before), stagesOf(after));
     const steps = ['begin', 'send', 'offsets', 'commit'].map((st) => `${st} ${stages.stepMs[`judge/${st}`]?.mean ?? '?'}`).join(', ');
     o.say(`  rules judge stage: ${stages.transactionMs.judge?.count ?? 0} transactions, mean ${stages.transactionMs.judge?.mean} ms, ${stages.recordsPerTransaction.judge?.mean} events each, oldest event ${stages.commitAgeMs.judge?.mean} ms old at commit (mean), ${stages.concurrentRetries.judge?.mean ?? '?'} CONCURRENT_TRANSACTIONS retries a transaction (mean); steps (mean ms): ${steps}`);
     timeToAlertCurve.push({ rate, achievedRate: a.achievedRate, p50Ms: a.p50Ms, p95Ms: a.p95Ms, p99Ms: a.p99Ms, alerts: a.alerts, planted: a.planted, submitToVerdictP50Ms: a.submitToVerdict.p50, submitToVerdictP99Ms: a.submitToVerdict.p99, judgeTransactionMs: stages.transactionMs.judge?.mean, judgeEventsPerTransaction: stages.recordsPerTransaction.judge?.mean });
