@@ -46,6 +46,8 @@ const { values: args } = parseArgs({
     'no-kafka': { type: 'boolean', default: false },
     /** Skip the in-process build child (the index's own cost without Kafka). */
     'no-build': { type: 'boolean', default: false },
+    /** Only the cold read (no snapshot, lookups, warm start): for trying a change to the read. */
+    'load-only': { type: 'boolean', default: false },
   },
 });
 const N = Number(args.entries ?? (args.quick ? 1_000_000 : 10_000_000));
@@ -168,6 +170,7 @@ async function roleLoad(brokers: string[]) {
   const before = memory();
   const watchlist = createCompactWatchlist() // as the service makes it: the read reserves room for what it is about to load;
   const reference = createReferenceData({ kafka, topics: { watchlist: topics.watchlist, rules: topics.rules }, watchlist, defaults: DEFAULT_RULES, retroGroupId: `${benchPrefix}rules-retro`, loadWorkers: LOAD_WORKERS, logger });
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   let lastLog = t0;
   const ticker = setInterval(() => {
@@ -178,9 +181,17 @@ async function roleLoad(brokers: string[]) {
   }, 1000);
   await reference.start();
   const loadSeconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   clearInterval(ticker);
   const after = memory();
-  say(`  loaded ${watchlist.size().toLocaleString('en-US')} entries in ${round(loadSeconds, 1)} s; rss ${after.rssMiB} MiB`);
+  // CPU of every thread of the process (main, workers, V8's GC helpers): the figure a busier or quieter machine moves least.
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  const cpuMicrosPerEntry = (cpu.user + cpu.system) / Math.max(1, watchlist.size());
+  say(`  loaded ${watchlist.size().toLocaleString('en-US')} entries in ${round(loadSeconds, 1)} s; rss ${after.rssMiB} MiB; CPU ${round(cpuSeconds, 1)} s (${round(cpuMicrosPerEntry, 2)} µs an entry)`);
+  if (args['load-only']) {
+    await reference.stop();
+    return { loadFromKafka: { loadSeconds: round(loadSeconds, 1), cpuSeconds: round(cpuSeconds, 1), cpuMicrosPerEntry: round(cpuMicrosPerEntry, 2), loadThreads: LOAD_WORKERS, rssMiBAfterLoad: after.rssMiB } };
+  }
 
   // The snapshot a rules instance writes after a full read (records wait meanwhile; lookups go on).
   const snapshots = createWatchlistSnapshots({ dir: SNAPSHOT_DIR, topic: topics.watchlist, logger });
@@ -215,6 +226,8 @@ async function roleLoad(brokers: string[]) {
       loadSeconds: round(loadSeconds, 1),
       loadThreads: LOAD_WORKERS,
       entriesPerSec: Math.round(watchlist.size() / loadSeconds),
+      cpuSeconds: round(cpuSeconds, 1),
+      cpuMicrosPerEntry: round(cpuMicrosPerEntry, 2),
       rssMiBAfterLoad: after.rssMiB,
       memoryBeforeLoad: before,
       memoryAfterLoad: after,
@@ -360,7 +373,9 @@ async function child(role: string, brokers: string[]): Promise<Record<string, un
   const out = `${dirname(script)}/../.local/bench-watchlist-${role}-${process.pid}.json`;
   // BENCH_PROFILE=1: each child writes a V8 CPU profile to .local/profiles (summarise with bench/profile-summary.ts).
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${dirname(script)}/../.local/profiles`] : [];
-  const nodeArgs = [`--max-old-space-size=${HEAP_MB}`, '--max-semi-space-size=32', '--expose-gc', ...profile, '--import', 'tsx', script, '--role', role, '--entries', String(N), '--lookups', String(LOOKUPS), '--out', out];
+  // BENCH_NODE_ARGS: more Node/V8 flags for the children (e.g. "--trace-gc"), as SERVICE_NODE_ARGS for `npm start`.
+  const extra = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const nodeArgs = [`--max-old-space-size=${HEAP_MB}`, '--max-semi-space-size=32', '--expose-gc', ...profile, ...extra, '--import', 'tsx', script, '--role', role, '--entries', String(N), '--lookups', String(LOOKUPS), '--out', out, ...(args['load-only'] ? ['--load-only'] : [])];
   const code = await new Promise<number | null>((resolve) => {
     const c = spawn(process.execPath, nodeArgs, { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, BENCH_BROKERS: brokers.join(',') } });
     c.on('exit', resolve);
@@ -389,6 +404,12 @@ async function main() {
   const produce = noKafka ? { skipped: true } : await produceTopic(kafkaBrokers);
   say(noKafka ? '[2/3] --no-kafka: no load from Kafka' : '[2/3] a rules instance loads it from Kafka, then lookups');
   const load: Record<string, unknown> = noKafka ? {} : await child('load', kafkaBrokers);
+  if (args['load-only']) {
+    // A try-out of the read alone: printed (and written only where --out says), not a report.
+    say(JSON.stringify(load.loadFromKafka));
+    if (args.out) writeFileSync(args.out, `${JSON.stringify({ date: new Date().toISOString(), entries: N, machine: describeMachine(), loadAverageAtStart, ...load }, null, 2)}\n`);
+    return;
+  }
   if (!noKafka) {
     say('[2b/3] warm start: a restarted instance restores the snapshot and reads the topic from its offsets');
     Object.assign(load, await child('warm', kafkaBrokers));

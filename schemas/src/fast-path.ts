@@ -20,7 +20,13 @@ export const DATE_TIME: RegExp = (OffsetDateTime as unknown as { _zod: { pattern
 
 /** Every own key of `o` is in `allowed` and none holds `undefined` (zod's handling of those is left to zod). */
 export function onlyKnown(o: Record<string, unknown>, allowed: Set<string> | readonly string[]): boolean {
-  const has = allowed instanceof Set ? (k: string) => allowed.has(k) : (k: string) => allowed.includes(k);
-  for (const k of Object.keys(o)) if (!has(k) || o[k] === undefined) return false;
+  // `for…in` and no closure: this runs for every object of every event and watchlist entry read. On a plain object
+  // (`isObject`) it walks the own keys, plus any enumerable key someone added to Object.prototype — which then
+  // fails the check and leaves the object to zod.
+  if (allowed instanceof Set) {
+    for (const k in o) if (!allowed.has(k) || o[k] === undefined) return false;
+  } else {
+    for (const k in o) if (!allowed.includes(k) || o[k] === undefined) return false;
+  }
   return true;
 }

@@ -150,3 +150,34 @@ describe('look-alike folding and plate differences', () => {
     for (const k of Object.keys(PROVINCE_CONFUSIONS)) expect(PROVINCES.includes(k) || PROVINCE_CONFUSIONS[k]!.some((p) => PROVINCES.includes(p))).toBe(true);
   });
 });
+
+describe('canonicalPlate and foldLookalikes shortcuts', () => {
+  // The character-by-character definitions the shortcuts (nothing to change: the input returned) must agree with.
+  const SEPARATORS = new Set([' ', '\u3000', '\t', '.', '·', '•', '・', '‧', '∙', '-', '_', '。']);
+  const canonicalByChar = (plate: string) => {
+    let out = '';
+    for (const ch of plate) {
+      if (SEPARATORS.has(ch)) continue;
+      let c = ch.charCodeAt(0);
+      if (c >= 0xff01 && c <= 0xff5e) c -= 0xfee0;
+      if (c >= 97 && c <= 122) c -= 32;
+      out += c === ch.charCodeAt(0) ? ch : String.fromCharCode(c);
+    }
+    return out;
+  };
+  const FOLD: Record<string, string> = { O: '0', D: '0', Q: '0', I: '1', Z: '2', S: '5', B: '8', G: '6' };
+  const foldByChar = (s: string) => [...s].map((ch) => FOLD[ch] ?? ch).join('');
+  const alphabet = [...PROVINCES.slice(0, 5), ...'ABDGIOQSZabz0125689', ...SEPARATORS, 'Ａ', 'ｃ', '０', '𠀋', '\ud800'];
+
+  it('answers as the definitions do, for plates and for anything else', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...alphabet), { maxLength: 12 }).map((a) => a.join('')), (s) => {
+        expect(canonicalPlate(s)).toBe(canonicalByChar(s));
+        const c = canonicalByChar(s);
+        expect(foldLookalikes(c)).toBe(foldByChar(c));
+      }),
+      { numRuns: 3000 },
+    );
+    for (const p of Object.values(SAMPLE_PLATES).flat()) expect(foldLookalikes(canonicalPlate(p))).toBe(foldByChar(canonicalByChar(p)));
+  });
+});

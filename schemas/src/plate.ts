@@ -35,12 +35,23 @@ export type PlateResult = { ok: true; plate: string; kind: PlateKind; province: 
 
 /** Separators terminals and OCR put between the characters: spaces, dots and the several middle dots. */
 const SEPARATORS = new Set([' ', '\u3000', '\t', '.', '·', '•', '・', '‧', '∙', '-', '_', '。']);
+const SEPARATOR_CODES = new Set([...SEPARATORS].map((c) => c.charCodeAt(0)));
+
+/** Nothing for `canonicalPlate` to change (no separator, lower-case or full-width latin): most plates read. */
+function isCanonical(plate: string): boolean {
+  for (let i = 0; i < plate.length; i++) {
+    const c = plate.charCodeAt(i);
+    if ((c >= 97 && c <= 122) || (c >= 0xff01 && c <= 0xff5e) || SEPARATOR_CODES.has(c)) return false;
+  }
+  return true;
+}
 
 /**
  * Upper-case latin letters (full-width ones folded to ASCII) and strip separators; no look-alike folding.
  * `晋c·12345` → `晋C12345`.
  */
 export function canonicalPlate(plate: string): string {
+  if (isCanonical(plate)) return plate;
   let out = '';
   for (const ch of plate) {
     if (SEPARATORS.has(ch)) continue;
@@ -96,8 +107,11 @@ for (const cls of LOOKALIKE_CLASSES) for (const ch of cls.slice(1)) FOLD.set(ch,
  * canonical plate. Idempotent.
  */
 export function foldLookalikes(s: string): string {
-  let out = '';
-  for (const ch of s) out += FOLD.get(ch) ?? ch;
+  let i = 0;
+  while (i < s.length && !FOLD.has(s[i]!)) i++;
+  if (i === s.length) return s;
+  let out = s.slice(0, i);
+  for (const ch of s.slice(i)) out += FOLD.get(ch) ?? ch;
   return out;
 }
 

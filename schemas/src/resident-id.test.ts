@@ -136,4 +136,18 @@ describe('resident id validation', () => {
     expect(maskResidentId('140202199001011235')).toBe('140202********1235');
     expect(maskResidentId('12345')).toBe('*****');
   });
+
+  it('judges "in the future" against the current day when no date is given', () => {
+    const idBornOn = (d: Date) => {
+      const ymd = `${d.getUTCFullYear()}${String(d.getUTCMonth() + 1).padStart(2, '0')}${String(d.getUTCDate()).padStart(2, '0')}`;
+      const first17 = `110101${ymd}001`;
+      return first17 + computeCheckDigit(first17);
+    };
+    // Days in China Standard Time, as the check reads them.
+    const cst = Date.now() + 8 * 3_600_000;
+    expect(parseResidentId(idBornOn(new Date(cst - 86_400_000))).ok).toBe(true);
+    expect(parseResidentId(idBornOn(new Date(cst + 2 * 86_400_000)))).toMatchObject({ ok: false, reason: expect.stringContaining('future') });
+    // …and an explicit date still wins over the remembered day.
+    expect(parseResidentId(idBornOn(new Date(cst + 2 * 86_400_000)), new Date(Date.now() + 5 * 86_400_000)).ok).toBe(true);
+  });
 });

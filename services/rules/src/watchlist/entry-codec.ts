@@ -47,7 +47,47 @@ export function restJson(e: WatchlistEntry): PooledText {
     (rest ??= {})[k] = v;
   }
   if (!versionFits(e.version)) (rest ??= {}).version = e.version;
-  return rest === undefined ? undefined : JSON.stringify(rest);
+  if (rest === undefined) return undefined;
+  return onlyProvenance(rest) ? provenanceJson(rest.provenance as Record<string, unknown>) : JSON.stringify(rest);
+}
+
+function onlyProvenance(rest: Record<string, unknown>): boolean {
+  for (const k in rest) if (k !== 'provenance') return false;
+  return typeof rest.provenance === 'object' && rest.provenance !== null;
+}
+
+/**
+ * `JSON.stringify({ provenance: p })`, remembered for the last provenance of string values: an import's entries
+ * share theirs and come one after another, so a big read mostly reuses the text instead of making it again.
+ */
+let memoKeys: string[] = [];
+let memoValues: string[] = [];
+let memoJson = '';
+function provenanceJson(p: Record<string, unknown>): string {
+  let i = 0;
+  let same = memoKeys.length > 0;
+  for (const k in p) {
+    if (!same) break;
+    same = i < memoKeys.length && memoKeys[i] === k && memoValues[i] === p[k];
+    i++;
+  }
+  if (same && i === memoKeys.length) return memoJson;
+  const json = JSON.stringify({ provenance: p });
+  const keys: string[] = [];
+  const values: string[] = [];
+  for (const k in p) {
+    const v = p[k];
+    if (typeof v !== 'string') {
+      memoKeys = [];
+      return json;
+    }
+    keys.push(k);
+    values.push(v);
+  }
+  memoKeys = keys;
+  memoValues = values;
+  memoJson = json;
+  return json;
 }
 
 function isEmpty(o: object): boolean {

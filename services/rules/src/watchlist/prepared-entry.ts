@@ -54,6 +54,8 @@ export function createPreparedWriter(initial = 64 * 1024): PreparedWriter {
   let buf = Buffer.allocUnsafeSlow(initial);
   let len = 0;
   const memo = new Map<string, number>();
+  const lastText: PooledText[] = [undefined, undefined, undefined, undefined];
+  const lastHash = new Uint32Array(4);
   const textHash = (t: string): number => {
     let h = memo.get(t);
     if (h === undefined) {
@@ -89,7 +91,8 @@ export function createPreparedWriter(initial = 64 * 1024): PreparedWriter {
       buf.writeUInt16LE(size, at + 21);
       buf.writeDoubleLE(e.version, at + 23);
       let o = at + PREPARED_HEADER + size;
-      for (const t of texts) {
+      for (let i = 0; i < 4; i++) {
+        const t = texts[i];
         if (t === undefined) {
           buf.writeUInt32LE(0, o);
           buf.writeInt32LE(-1, o + 4);
@@ -97,7 +100,12 @@ export function createPreparedWriter(initial = 64 * 1024): PreparedWriter {
           continue;
         }
         const n = buf.write(t, o + 8, 'utf8');
-        buf.writeUInt32LE(textHash(t), o);
+        // The same text as the last entry's in this place (its validity, its provenance): no hashing at all.
+        if (t !== lastText[i]) {
+          lastText[i] = t;
+          lastHash[i] = textHash(t);
+        }
+        buf.writeUInt32LE(lastHash[i]!, o);
         buf.writeInt32LE(n, o + 4);
         o += 8 + n;
       }
