@@ -43,17 +43,24 @@ const ENTRY_ID = /^[A-Za-z0-9._:-]+$/;
 /** Times seen lately and their instant (NaN: not an offset date-time): an import repeats a handful of them. */
 const times = new Map<string, number>();
 /** The instant of an `OffsetDateTime`, or NaN when `v` is not one. */
-function timeOf(v: unknown): number {
+/** The last text asked in each place (validFrom, validUntil, provenance.at) and its instant. */
+const lastTimes = ['', '', ''];
+const lastInstants = [Number.NaN, Number.NaN, Number.NaN];
+function timeOf(v: unknown, place: 0 | 1 | 2): number {
   if (typeof v !== 'string') return Number.NaN;
+  // The same text as the last entry's in this place (an import's validity and provenance times repeat): no hashing at all.
+  if (v === lastTimes[place]) return lastInstants[place]!;
   let t = times.get(v);
   if (t === undefined) {
     t = v.length <= 40 && DATE_TIME.test(v) ? Date.parse(v) : Number.NaN;
     if (times.size >= 1024) times.clear();
     times.set(v, t);
   }
+  lastTimes[place] = v;
+  lastInstants[place] = t;
   return t;
 }
-const dateTime = (v: unknown): v is string => !Number.isNaN(timeOf(v));
+const dateTime = (v: unknown): v is string => !Number.isNaN(timeOf(v, 2));
 const jurisdiction = (v: unknown): v is string => typeof v === 'string' && isJurisdictionCode(v);
 
 function fastAttributes(a: unknown, kind: string): WatchlistEntry['attributes'] | undefined {
@@ -104,8 +111,8 @@ export function watchlistEntryFastPath(o: unknown): WatchlistEntry | undefined {
   if (typeof action !== 'string' || !ACTION_SET.has(action)) return undefined;
   if (!jurisdiction(ownerJurisdiction)) return undefined;
   if (!str(reason, 0, 500)) return undefined;
-  const from = validFrom === undefined ? -Infinity : timeOf(validFrom);
-  const until = validUntil === undefined ? Infinity : timeOf(validUntil);
+  const from = validFrom === undefined ? -Infinity : timeOf(validFrom, 0);
+  const until = validUntil === undefined ? Infinity : timeOf(validUntil, 1);
   if (Number.isNaN(from) || Number.isNaN(until) || from > until) return undefined;
   if (version !== undefined && (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 0)) return undefined;
   if (provenance !== undefined) {

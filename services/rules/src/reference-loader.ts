@@ -46,6 +46,12 @@ export interface ReferenceData {
 const MAX_INTRODUCTIONS = 100_000;
 /** At most this many entries' room is reserved in advance for a read (~400 MB of tables); past it the tables grow. */
 const MAX_RESERVE = 10_000_000;
+/**
+ * Bytes a fetch brings of each partition (kafkajs' default is 1 MB). A cold read of a big list goes faster with
+ * fewer, larger fetches — fewer round trips in which the workers wait — measured at 10 M entries: 62–64 s at
+ * 1 MB, 60–62 s at 4 MB, for ~150 MB more RSS right after the read. The live reads after it fetch a few records.
+ */
+const READ_BYTES_PER_PARTITION = 4 * 1024 * 1024;
 
 export interface WatchlistMark {
   positions: Map<number, bigint>;
@@ -154,7 +160,9 @@ export function createReferenceData(deps: {
     positions.set(partition, BigInt(last.offset) + 1n);
     lastKeys.set(partition, last.key);
     applied += records.length;
-    for (const r of records) at = applyAnswer(watchlist, r.key, buf, at, () => log.warn({ partition, offset: r.offset }, 'invalid watchlist entry skipped'));
+    let r = records[0]!;
+    const invalid = () => log.warn({ partition, offset: r.offset }, 'invalid watchlist entry skipped');
+    for (r of records) at = applyAnswer(watchlist, r.key, buf, at, invalid);
   };
 
   const applyWatchlist = (watchlist: WatchlistStore, partition: number, offset: string, key: string, value: Buffer | null) => {
@@ -299,7 +307,7 @@ export function createReferenceData(deps: {
         log.info({ entries: deps.watchlist?.size() ?? 'not loaded', rules: rules.size, ms: Date.now() - started }, deps.watchlist ? 'watchlist and rules loaded' : 'rules loaded (this process holds no watchlist)');
         resolve();
       };
-      consumer = deps.kafka.consumer({ groupId: `rules-reference-${randomUUID()}`, maxWaitTimeInMs: 200, maxBytes: 50 * 1024 * 1024, readUncommitted: false });
+      consumer = deps.kafka.consumer({ groupId: `rules-reference-${randomUUID()}`, maxWaitTimeInMs: 200, maxBytes: 50 * 1024 * 1024, maxBytesPerPartition: READ_BYTES_PER_PARTITION, readUncommitted: false });
       const reached = (topic: string, partition: number, lastOffset: string) => {
         const want = ends.get(`${topic}:${partition}`);
         if (want !== undefined && BigInt(lastOffset) >= want) ends.delete(`${topic}:${partition}`);
@@ -334,7 +342,15 @@ export function createReferenceData(deps: {
             if (bulk) await bulk.submit(batch.partition, records);
             else for (const r of records) applyWatchlist(deps.watchlist!, batch.partition, r.offset, r.key, r.value);
           };
-          for (const m of batch.messages) {
+          // A batch wholly inside the range the workers take (the usual case of a big read) goes to them without
+          // a check per record; one across the range's end is checked record by record below.
+          const whole = (() => {
+            if (!bulk || caughtUp || batch.topic !== deps.topics.watchlist || !deps.watchlist || batch.isEmpty()) return false;
+            const last = BigInt(batch.lastOffset());
+            return last <= (bulkUpTo.get(batch.partition) ?? -1n) && !(from !== undefined && last >= from);
+          })();
+          if (whole) for (const m of batch.messages) pending.push({ offset: m.offset, key: m.key?.toString() ?? '', value: m.value });
+          else for (const m of batch.messages) {
             const key = m.key?.toString() ?? '';
             if (batch.topic === deps.topics.watchlist) {
               if (!deps.watchlist) continue;
