@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import Fastify from 'fastify';
@@ -8,6 +7,7 @@ import { createElasticsearch } from '../lib/elasticsearch';
 import { createLogger } from '../lib/logger';
 import { ensureTopics, topicNames } from '../infra/topics';
 import { describeMachine } from './machine';
+import { sampleInspection } from './lib/sample-event';
 import { writeTransaction } from '../services/rules/src/transactional-stage';
 
 /**
@@ -21,23 +21,6 @@ const quick = process.argv.includes('--quick');
 const N = quick ? 20_000 : 100_000;
 const say = (m: string) => process.stderr.write(`${m}\n`);
 
-function samplePayload(i: number): string {
-  return JSON.stringify({
-    schemaVersion: 1,
-    eventId: randomUUID(),
-    type: 'inspection',
-    occurredAt: '2026-11-22T14:03:11.250+08:00',
-    checkpointId: 'CP-140882-G5-01',
-    terminalId: 'T-0042',
-    officerIds: ['O-1408-0001'],
-    vehicle: { plate: `晋C${String(10000 + (i % 89999))}`, plateColor: 'blue', kind: 'car', direction: 'inbound' },
-    driver: { idNumber: '140882199007051231', name: '张伟' },
-    passengers: [{ idNumber: '140100199202283457' }],
-    findings: { suspicious: false, indicators: [], note: '例行检查' },
-    outcome: 'released',
-  });
-}
-
 async function main(): Promise<void> {
   const { kafkaBrokers, esUrl } = await ensureStack({ log: say });
   // error, not warn: kafkajs reports each CONCURRENT_TRANSACTIONS answer that the transaction floor retries.
@@ -48,7 +31,7 @@ async function main(): Promise<void> {
   await admin.connect();
   await ensureTopics(admin, { prefix, partitions: 6, brokers: kafkaBrokers.length });
   const topic = topicNames(prefix).events;
-  const payloads = Array.from({ length: N }, (_, i) => samplePayload(i));
+  const payloads = Array.from({ length: N }, (_, i) => sampleInspection(i));
 
   say(`kafka produce: ${N} messages, acks=all, idempotent, batches of 500`);
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
@@ -172,7 +155,7 @@ async function transactionFloor(kafka: ReturnType<typeof createKafka>, id: strin
       ms[k] += now - mark;
       mark = now;
     };
-    const written = await writeTransaction(txn, { consumerGroupId: `${id}-g`, topics: [{ topic: inputTopic, partitions: [{ partition: i % 6, offset: String(i + 1) }] }] }, [{ topic: outputTopic, messages: Array.from({ length: 6 }, (_, k) => ({ partition: k, key: `k${k}`, value: samplePayload(i) })) }], () => concurrent++);
+    const written = await writeTransaction(txn, { consumerGroupId: `${id}-g`, topics: [{ topic: inputTopic, partitions: [{ partition: i % 6, offset: String(i + 1) }] }] }, [{ topic: outputTopic, messages: Array.from({ length: 6 }, (_, k) => ({ partition: k, key: `k${k}`, value: sampleInspection(i) })) }], () => concurrent++);
     ms.offsets += written.offsetsMs;
     ms.send += written.sendMs;
     mark = performance.now();

@@ -4,6 +4,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureStack, stackStatus } from '../infra/stack/stack';
+import { warmUpElasticsearch } from './warm-up';
 import { createElasticsearch } from '../lib/elasticsearch';
 import { REPO_ROOT } from '../scripts/repo-root';
 import { describeMachine } from './machine';
@@ -34,6 +35,8 @@ const { values: args } = parseArgs({
     /** Time-to-alert at these rates too (comma-separated events/s), before the headline phase at 1,000/s. */
     'alert-rates': { type: 'string' },
     name: { type: 'string' },
+    /** Skip warming Elasticsearch up before the stages that index (`warm-up.ts`). */
+    'no-warm-up': { type: 'boolean', default: false },
   },
 });
 const quick = args.quick!;
@@ -83,6 +86,15 @@ async function main(): Promise<void> {
     const md = writeReport(result, outDir, `${date}-${name}`);
     return { json: file.replace(REPO_ROOT + '/', ''), md: md.replace(REPO_ROOT + '/', '') };
   };
+
+  // Elasticsearch right after a start indexes at about half speed: warm it up before anything that indexes is measured.
+  if (only.has('ceilings') || only.has('e2e') || only.has('search')) {
+    if (args['no-warm-up']) result.warmUp = null;
+    else {
+      say('\nwarming Elasticsearch up (bulk rounds into a scratch index until the rate levels off; --no-warm-up skips it)');
+      result.warmUp = await warmUpElasticsearch(esUrl, { log: (m) => say(`  ${m}`), maxSeconds: quick ? 30 : 90 });
+    }
+  }
 
   let step = 0;
   const total = only.size;
