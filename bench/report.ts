@@ -61,10 +61,11 @@ export function writeReport(r: R, dir: string, base: string): string {
   const out: string[] = [];
   out.push(`# Benchmark report: ${base}`, '');
   out.push(`Run ${r.date} in ${r.mode} mode, ${r.durationSeconds ?? '?'} s. Machine: ${r.machine.cores} cores (${r.machine.cpu}), ${r.machine.memoryGiB} GiB, ${r.machine.os}, Node ${r.machine.node}; ${r.machine.note}. Kafka: ${r.brokers} broker(s). Load average at start ${r.loadAverageAtStart?.join(' / ')}, at end ${r.loadAverageAtEnd?.join(' / ')}${r.loadAverageAtStart?.[0] > 1.5 ? ' — **the machine was busy when the run started; latency figures carry that contention**' : ''}.`, '');
-  if (r.warmUp) {
-    const w = r.warmUp as { roundsDocsPerSec: number[]; docsPerRound?: number; seconds: number; levelled: boolean };
-    out.push(`Elasticsearch warmed up first (${w.seconds} s, bulk rounds of ${(w.docsPerRound ?? 100_000).toLocaleString('en-US')} event documents: ${w.roundsDocsPerSec.map((x) => x.toLocaleString('en-US')).join(' → ')} docs/s${w.levelled ? ', levelled off' : ' — **still rising when the warm-up ran out: the engine may have been cold for part of the run**'}).`, '');
-  } else if (r.warmUp === null) out.push('Elasticsearch was not warmed up first (`--no-warm-up`): after a start its first minute of indexing runs at about half speed.', '');
+  if (r.engines) {
+    const w = r.engines as { upSeconds: Record<string, number>; elasticsearchDocsIndexedSinceStart?: number; elasticsearchCold: boolean };
+    const up = Object.entries(w.upSeconds).map(([k, v]) => `${k} ${v >= 3600 ? `${Math.round(v / 360) / 10} h` : `${Math.round(v / 60)} min`}`).join(', ');
+    out.push(`Engines up: ${up}; Elasticsearch had indexed ${w.elasticsearchDocsIndexedSinceStart?.toLocaleString('en-US') ?? '?'} documents since it started${w.elasticsearchCold ? ' — **cold: the first run after a start indexes slower (bench README, *Reading the figures*); not comparable with warm runs**' : ''}.`, '');
+  }
   out.push(`Reproduce: \`${r.soak ? 'npm run bench:soak' : 'npm run bench'}${r.mode === 'quick' ? ' -- --quick' : ''}\` (starts the engines and a namespaced copy of the system itself).`, '');
   if (r.endToEnd || r.ceilings || r.watchlist) out.push('## Figures against the targets', '', '| figure | measured | target | status |', '|---|---|---|---|', ...rows.map((x) => `| ${x.join(' | ')} |`), '');
 

@@ -4,7 +4,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureStack, stackStatus } from '../infra/stack/stack';
-import { warmUpElasticsearch } from './warm-up';
+import { COLD_DOCS, engineWarmth } from './engine-warmth';
 import { createElasticsearch } from '../lib/elasticsearch';
 import { REPO_ROOT } from '../scripts/repo-root';
 import { describeMachine } from './machine';
@@ -35,8 +35,6 @@ const { values: args } = parseArgs({
     /** Time-to-alert at these rates too (comma-separated events/s), before the headline phase at 1,000/s. */
     'alert-rates': { type: 'string' },
     name: { type: 'string' },
-    /** Skip warming Elasticsearch up before the stages that index (`warm-up.ts`). */
-    'no-warm-up': { type: 'boolean', default: false },
   },
 });
 const quick = args.quick!;
@@ -87,14 +85,11 @@ async function main(): Promise<void> {
     return { json: file.replace(REPO_ROOT + '/', ''), md: md.replace(REPO_ROOT + '/', '') };
   };
 
-  // Elasticsearch right after a start indexes at about half speed: warm it up before anything that indexes is measured.
-  if (only.has('ceilings') || only.has('e2e') || only.has('search')) {
-    if (args['no-warm-up']) result.warmUp = null;
-    else {
-      say('\nwarming Elasticsearch up (bulk rounds into a scratch index until the rate levels off; --no-warm-up skips it)');
-      result.warmUp = await warmUpElasticsearch(esUrl, { log: (m) => say(`  ${m}`), maxSeconds: quick ? 30 : 90 });
-    }
-  }
+  // The first run after Elasticsearch starts is its slowest (`engine-warmth.ts`): say so before it, and in the report.
+  result.engines = await engineWarmth(esUrl, engines);
+  const warmth = result.engines as Awaited<ReturnType<typeof engineWarmth>>;
+  if (warmth.elasticsearchCold && (only.has('ceilings') || only.has('e2e') || only.has('search')))
+    say(`  note: Elasticsearch has indexed ${warmth.elasticsearchDocsIndexedSinceStart?.toLocaleString('en-US')} documents since it started ${Math.round((warmth.upSeconds.elasticsearch ?? 0) / 60)} min ago (fewer than ${COLD_DOCS.toLocaleString('en-US')}): the first run after a start indexes slower — this run warms it; run again for comparable figures`);
 
   let step = 0;
   const total = only.size;
