@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka } from 'kafkajs';
 import type { Logger } from '../../../lib/logger';
 import { retry } from '../../../lib/retry';
-import { createBulkRead, type BulkRead } from '../../rules/src/watchlist/bulk-read';
+import { READ_BYTES_PER_PARTITION, createBulkRead, type BulkRead } from '../../rules/src/watchlist/bulk-read';
 import { createPrepareWorkers, type PrepareWorkers } from '../../rules/src/watchlist/prepare-workers';
 
 export interface CompactedView<T> {
@@ -128,7 +128,7 @@ export function createCompactedView<T>(deps: { kafka: Kafka; topic: string; pars
         }
       };
       const whenApplied = (fn: () => void) => (bulk ? bulk.then(fn) : fn());
-      consumer = deps.kafka.consumer({ groupId: `console-${deps.name}-${randomUUID()}`, maxWaitTimeInMs: 200, maxBytes: 20 * 1024 * 1024 });
+      consumer = deps.kafka.consumer({ groupId: `console-${deps.name}-${randomUUID()}`, maxWaitTimeInMs: 200, maxBytes: 50 * 1024 * 1024, maxBytesPerPartition: READ_BYTES_PER_PARTITION });
       consumer.on(consumer.events.END_BATCH_PROCESS, (e) =>
         whenApplied(() => {
           const want = remaining.get(e.payload.partition);

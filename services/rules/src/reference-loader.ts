@@ -8,7 +8,7 @@ import { parseJson } from './dead-letter';
 import type { WatchlistStore } from './watchlist-port';
 import type { CompactWatchlist } from './watchlist/compact-watchlist';
 import { applyAnswer, createPrepareWorkers, nextAnswer, type PrepareWorkers } from './watchlist/prepare-workers';
-import { createBulkRead, type BulkRead, type PendingRecord } from './watchlist/bulk-read';
+import { READ_BYTES_PER_PARTITION, createBulkRead, type BulkRead, type PendingRecord } from './watchlist/bulk-read';
 
 export interface ReferenceData {
   /**
@@ -46,12 +46,6 @@ export interface ReferenceData {
 const MAX_INTRODUCTIONS = 100_000;
 /** At most this many entries' room is reserved in advance for a read (~400 MB of tables); past it the tables grow. */
 const MAX_RESERVE = 10_000_000;
-/**
- * Bytes a fetch brings of each partition (kafkajs' default is 1 MB). A cold read of a big list goes faster with
- * fewer, larger fetches — fewer round trips in which the workers wait — measured at 10 M entries: 62–64 s at
- * 1 MB, 60–62 s at 4 MB, for ~150 MB more RSS right after the read. The live reads after it fetch a few records.
- */
-const READ_BYTES_PER_PARTITION = 4 * 1024 * 1024;
 
 export interface WatchlistMark {
   positions: Map<number, bigint>;
