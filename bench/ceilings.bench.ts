@@ -7,7 +7,7 @@ import { createElasticsearch } from '../lib/elasticsearch';
 import { createLogger } from '../lib/logger';
 import { ensureTopics, topicNames } from '../infra/topics';
 import { describeMachine } from './machine';
-import { sampleInspection } from './lib/sample-event';
+import { inspection } from '../test/support/sample-events';
 import { writeTransaction } from '../services/rules/src/transactional-stage';
 
 /**
@@ -20,6 +20,10 @@ import { writeTransaction } from '../services/rules/src/transactional-stage';
 const quick = process.argv.includes('--quick');
 const N = quick ? 20_000 : 100_000;
 const say = (m: string) => process.stderr.write(`${m}\n`);
+
+/** One inspection as a terminal sends it, as JSON (`i` varies the plate). */
+const sampleInspection = (i: number): string =>
+  JSON.stringify(inspection({ schemaVersion: 1, vehicle: { plate: `晋C${String(10000 + (i % 89999))}`, plateColor: 'blue', kind: 'car', direction: 'inbound' } }));
 
 async function main(): Promise<void> {
   const { kafkaBrokers, esUrl } = await ensureStack({ log: say });
