@@ -42,10 +42,10 @@ const ENTRY_ID = /^[A-Za-z0-9._:-]+$/;
 
 /** Times seen lately and their instant (NaN: not an offset date-time): an import repeats a handful of them. */
 const times = new Map<string, number>();
-/** The instant of an `OffsetDateTime`, or NaN when `v` is not one. */
 /** The last text asked in each place (validFrom, validUntil, provenance.at) and its instant. */
 const lastTimes = ['', '', ''];
 const lastInstants = [Number.NaN, Number.NaN, Number.NaN];
+/** The instant of an `OffsetDateTime`, or NaN when `v` is not one (`place`: where in the entry it is, for the last-text check). */
 function timeOf(v: unknown, place: 0 | 1 | 2): number {
   if (typeof v !== 'string') return Number.NaN;
   // The same text as the last entry's in this place (an import's validity and provenance times repeat): no hashing at all.
