@@ -64,14 +64,7 @@ let memoKeys: string[] = [];
 let memoValues: string[] = [];
 let memoJson = '';
 function provenanceJson(p: Record<string, unknown>): string {
-  let i = 0;
-  let same = memoKeys.length > 0;
-  for (const k in p) {
-    if (!same) break;
-    same = i < memoKeys.length && memoKeys[i] === k && memoValues[i] === p[k];
-    i++;
-  }
-  if (same && i === memoKeys.length) return memoJson;
+  if (sameAsMemo(p)) return memoJson;
   const json = JSON.stringify({ provenance: p });
   const keys: string[] = [];
   const values: string[] = [];
@@ -88,6 +81,17 @@ function provenanceJson(p: Record<string, unknown>): string {
   memoValues = values;
   memoJson = json;
   return json;
+}
+
+/** `p` has the remembered keys, in the same order, with the same values. */
+function sameAsMemo(p: Record<string, unknown>): boolean {
+  if (memoKeys.length === 0) return false;
+  let i = 0;
+  for (const k in p) {
+    if (i >= memoKeys.length || memoKeys[i] !== k || memoValues[i] !== p[k]) return false;
+    i++;
+  }
+  return i === memoKeys.length;
 }
 
 function isEmpty(o: object): boolean {
