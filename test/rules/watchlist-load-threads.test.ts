@@ -1,3 +1,4 @@
+import { CompressionTypes } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WatchlistEntrySchema, computeCheckDigit, type WatchlistEntry } from '../../schemas/src';
 import { createReferenceData, type ReferenceData } from '../../services/rules/src/reference-loader';
@@ -10,8 +11,10 @@ import { createNamespace, type Namespace } from '../support/namespace';
  * A cold start of a big watchlist reads it with worker threads (`loadWorkers`): whatever path a record takes, the
  * index, the positions and the records counted as new entries must be what a read on the main thread alone gives.
  * The topic holds every kind of record a real one does — puts of all kinds, later versions and a stale one,
- * tombstones, values that are not JSON or not an entry — and the retro-hunt group has committed half way through
- * one partition, so its later records go the main thread's way (they may be new entries) in between the workers'.
+ * tombstones, values that are not JSON or not an entry, transactions committed and aborted (trace-back entries are
+ * written in transactions), a gzip-compressed batch — and the retro-hunt group has committed half way through one
+ * partition, so its later records go the main thread's way (they may be new entries) in between the workers'.
+ * The workers either get the records from the consumer or fetch them from the leaders themselves (`direct`).
  */
 const AT = new Date('2026-11-22T10:00:00+08:00');
 const person = (n: number, o: Record<string, unknown> = {}) => {
@@ -46,6 +49,22 @@ describe('rules watchlist read with worker threads', () => {
       ...Array.from({ length: 300 }, (_, k) => put(vehicle(N + k))), // new entries
     ];
     await producer.send({ topic: ns.topics.watchlist, acks: -1, messages: second });
+    await producer.send({ topic: ns.topics.watchlist, acks: -1, compression: CompressionTypes.GZIP, messages: Array.from({ length: 120 }, (_, k) => put(person(N + 1000 + k))) });
+    // Two transactions open at once; the one begun first is aborted last (the order kafkajs once got wrong).
+    const txn = (id: string) => ns.kafka.producer({ transactionalId: `${ns.topicPrefix}${id}`, idempotent: true, maxInFlightRequests: 1 });
+    const [early, late] = [txn('wl-early'), txn('wl-late')];
+    await Promise.all([early.connect(), late.connect()]);
+    const [t1, t2] = [await early.transaction(), await late.transaction()];
+    await t1.send({ topic: ns.topics.watchlist, messages: Array.from({ length: 60 }, (_, k) => put(person(N + 2000 + k, { reason: 'aborted' }))) });
+    await t2.send({ topic: ns.topics.watchlist, messages: Array.from({ length: 60 }, (_, k) => put(person(N + 3000 + k, { reason: 'aborted' }))) });
+    await t2.abort();
+    await t1.send({ topic: ns.topics.watchlist, messages: Array.from({ length: 60 }, (_, k) => put(person(N + 2100 + k, { reason: 'aborted' }))) });
+    await t1.abort();
+    const t3 = await late.transaction();
+    await t3.send({ topic: ns.topics.watchlist, messages: Array.from({ length: 90 }, (_, k) => put(person(N + 4000 + k, { reason: 'committed' }))) });
+    await t3.commit();
+    await Promise.all([early.disconnect(), late.disconnect()]);
+    await producer.send({ topic: ns.topics.watchlist, acks: -1, messages: Array.from({ length: 30 }, (_, k) => put(vehicle(N + 5000 + k))) });
     await producer.disconnect();
     // The retro-hunt group stands half way through partition 0: what comes after it there may be a new entry.
     const offsets = await ns.admin.fetchTopicOffsets(ns.topics.watchlist);
@@ -54,7 +73,7 @@ describe('rules watchlist read with worker threads', () => {
   });
   afterAll(() => ns?.cleanup());
 
-  const read = async (threads: number, create?: (threads: number) => PrepareWorkers): Promise<{ wl: CompactWatchlist; ref: ReferenceData }> => {
+  const read = async (threads: number, opts: { create?: (threads: number) => PrepareWorkers; direct?: boolean; directUnitOffsets?: number } = {}): Promise<{ wl: CompactWatchlist; ref: ReferenceData }> => {
     const wl = createCompactWatchlist();
     const ref = createReferenceData({
       kafka: ns.kafka,
@@ -62,7 +81,7 @@ describe('rules watchlist read with worker threads', () => {
       watchlist: wl,
       defaults: DEFAULT_RULES,
       retroGroupId: retroGroupId(),
-      loadWorkers: { threads, fromRecords: 0, create },
+      loadWorkers: { threads, fromRecords: 0, ...opts },
       logger: ns.logger,
     });
     await ref.start();
@@ -70,37 +89,58 @@ describe('rules watchlist read with worker threads', () => {
     return { wl, ref };
   };
 
-  it('gives the index, positions and new-entry marks of a read on the main thread alone', async () => {
-    const main = await read(0);
-    const threaded = await read(2);
-    expect(main.ref.watchlistLoadThreads()).toBe(0);
-    expect(threaded.ref.watchlistLoadThreads()).toBe(2);
-
+  /** What a read with workers must give: what the main thread alone gives. */
+  const expectSameAs = (threaded: { wl: CompactWatchlist; ref: ReferenceData }, main: { wl: CompactWatchlist; ref: ReferenceData }) => {
     const sorted = (wl: CompactWatchlist) => [...wl.entries()].sort((a, b) => (a.entryId < b.entryId ? -1 : 1));
-    const entries = sorted(threaded.wl);
-    expect(entries).toEqual(sorted(main.wl));
-    // N first puts, 300 new, 100 removed; the bad values and the stale put change nothing.
-    expect(entries).toHaveLength(N + 300 - 100);
-    expect(threaded.wl.get('WL-LT-P-5')).toMatchObject({ version: 1 });
-    expect(threaded.wl.get('WL-LT-P-1')).toMatchObject({ version: 2, reason: '改' });
-    expect(threaded.wl.get('WL-LT-V-0')).toBeUndefined();
-    expect(threaded.wl.get('WL-LT-BAD-2')).toBeUndefined();
-    const { compactions, ...stats } = threaded.wl.stats();
-    expect(stats).toMatchObject({ entries: N + 200, staleIgnored: 1 });
-    expect(compactions).toBe(main.wl.stats().compactions);
-
+    expect(sorted(threaded.wl)).toEqual(sorted(main.wl));
     const markOf = (r: ReferenceData) => {
       const m = r.watchlistMark();
       return { positions: [...m.positions].sort(), lastKeys: [...m.lastKeys].sort(), introductions: [...m.introductions].sort() };
     };
     expect(markOf(threaded.ref)).toEqual(markOf(main.ref));
-    expect(markOf(threaded.ref).introductions.length).toBeGreaterThan(0);
     expect(threaded.ref.watchlistRecordsApplied()).toBe(main.ref.watchlistRecordsApplied());
+  };
+
+  it.each([
+    ['fetched by the consumer', false],
+    ['fetched by the workers from the leaders', true],
+  ])('gives the index, positions and new-entry marks of a read on the main thread alone (records %s)', async (_, direct) => {
+    const main = await read(0);
+    const threaded = await read(2, { direct });
+    expect(main.ref.watchlistLoadThreads()).toBe(0);
+    expect(threaded.ref.watchlistLoadThreads()).toBe(2);
+    // All but what follows the retro-hunt group's offset on partition 0 (and what came after the read began: nothing).
+    if (direct) expect(threaded.ref.watchlistDirectRecords()).toBeGreaterThan(N);
+    else expect(threaded.ref.watchlistDirectRecords()).toBe(0);
+    expectSameAs(threaded, main);
+    // Committed transactions count, aborted ones do not; the gzip batch reads like any other.
+    expect(threaded.wl.get(`WL-LT-P-${N + 4000}`)).toMatchObject({ reason: 'committed' });
+    for (const n of [N + 2000, N + 2159, N + 3000]) expect(threaded.wl.get(`WL-LT-P-${n}`)).toBeUndefined();
+    expect(threaded.wl.get(`WL-LT-P-${N + 1119}`)).toBeDefined();
+
+    const sorted = (wl: CompactWatchlist) => [...wl.entries()].sort((a, b) => (a.entryId < b.entryId ? -1 : 1));
+    const entries = sorted(threaded.wl);
+    expect(entries).toEqual(sorted(main.wl));
+    // N first puts, 300 + 120 + 90 + 30 new, 100 removed; the bad values, the stale put and the aborted ones change nothing.
+    expect(entries).toHaveLength(N + 540 - 100);
+    expect(threaded.wl.get('WL-LT-P-5')).toMatchObject({ version: 1 });
+    expect(threaded.wl.get('WL-LT-P-1')).toMatchObject({ version: 2, reason: '改' });
+    expect(threaded.wl.get('WL-LT-V-0')).toBeUndefined();
+    expect(threaded.wl.get('WL-LT-BAD-2')).toBeUndefined();
+    const { compactions, ...stats } = threaded.wl.stats();
+    expect(stats).toMatchObject({ entries: N + 440, staleIgnored: 1 });
+    expect(compactions).toBe(main.wl.stats().compactions);
+
+    expect(threaded.ref.watchlistMark().introductions.length).toBeGreaterThan(0);
 
     // And it answers lookups the same: a person, a plate (exact and misread), a permit's carrier.
     const p = WatchlistEntrySchema.parse(person(1));
-    expect(threaded.wl.matchPerson(p.key, AT)).toEqual(main.wl.matchPerson(p.key, AT));
-    for (const q of [plate(N + 5), plate(N + 5).replace('C', 'G'), plate(3)]) expect(threaded.wl.matchVehicle(q, AT)).toEqual(main.wl.matchVehicle(q, AT));
+    // (In any order: the index keeps matches in the order they were applied, and the partitions' records interleave differently.)
+    const idOf = (e: { entry: WatchlistEntry } | WatchlistEntry) => ('entry' in e ? e.entry.entryId : e.entryId);
+    const byId = <T extends { entry: WatchlistEntry } | WatchlistEntry>(es: T[]) => [...es].sort((a, b) => (idOf(a) < idOf(b) ? -1 : 1));
+    expect(threaded.wl.matchPerson(p.key, AT).length).toBeGreaterThan(1);
+    expect(byId(threaded.wl.matchPerson(p.key, AT))).toEqual(byId(main.wl.matchPerson(p.key, AT)));
+    for (const q of [plate(N + 5), plate(N + 5).replace('C', 'G'), plate(3)]) expect(byId(threaded.wl.matchVehicle(q, AT))).toEqual(byId(main.wl.matchVehicle(q, AT)));
     expect(threaded.wl.matchPermits({ carrierPlate: plate(509) }, AT).map((e: WatchlistEntry) => e.entryId)).toEqual(['WL-LT-X-9']);
   });
 
@@ -112,11 +152,31 @@ describe('rules watchlist read with worker threads', () => {
       // Every other chunk's worker "dies" (the answer never comes back).
       return { ...real, prepare: (values) => (chunks++ % 2 === 1 ? Promise.reject(new Error('worker exited (code 1)')) : real.prepare(values)) };
     };
-    const threaded = await read(2, flaky);
+    const threaded = await read(2, { create: flaky, direct: false });
     expect(chunks).toBeGreaterThan(1);
-    const sorted = (wl: CompactWatchlist) => [...wl.entries()].sort((a, b) => (a.entryId < b.entryId ? -1 : 1));
-    expect(sorted(threaded.wl)).toEqual(sorted(main.wl));
-    expect([...threaded.ref.watchlistMark().positions].sort()).toEqual([...main.ref.watchlistMark().positions].sort());
+    expectSameAs(threaded, main);
+  });
+
+  it('reads on through the consumer from where a direct read stopped, and gives the same result', async () => {
+    const main = await read(0);
+    let units = 0;
+    const failing = (threads: number): PrepareWorkers => {
+      const real = createPrepareWorkers(threads);
+      // The ninth unit fails (a leader moved, say): the eight before it stay applied, in partition order.
+      return { ...real, readRange: (req) => (++units === 9 ? Promise.reject(new Error('partition 2: the broker answered error code 6')) : real.readRange(req)) };
+    };
+    const threaded = await read(2, { create: failing, directUnitOffsets: 100 });
+    expect(units).toBeGreaterThanOrEqual(9);
+    expect(threaded.ref.watchlistDirectRecords()).toBeGreaterThan(0);
+    expect(threaded.ref.watchlistDirectRecords()).toBeLessThan(9 * 100);
+    expectSameAs(threaded, main);
+  });
+
+  it('reads directly in many small units the same as in one', async () => {
+    const main = await read(0);
+    const threaded = await read(2, { directUnitOffsets: 37 });
+    expect(threaded.ref.watchlistDirectRecords()).toBeGreaterThan(N);
+    expectSameAs(threaded, main);
   });
 
   it('reads on the main thread when the backlog is below the threshold', async () => {
@@ -125,6 +185,6 @@ describe('rules watchlist read with worker threads', () => {
     await ref.start();
     await ref.stop();
     expect(ref.watchlistLoadThreads()).toBe(0);
-    expect(wl.size()).toBe(N + 200);
+    expect(wl.size()).toBe(N + 440);
   });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Consumer, Kafka } from 'kafkajs';
+import type { Admin, Consumer, Kafka } from 'kafkajs';
 import { RuleSchema, parseWatchlistEntry, type Rule, safeParse } from '../../../schemas/src';
 import type { Logger } from '../../../lib/logger';
 import { oldestFirst } from '../../../lib/oldest-first';
@@ -7,7 +7,8 @@ import { retry } from '../../../lib/retry';
 import { parseJson } from './dead-letter';
 import type { WatchlistStore } from './watchlist-port';
 import type { CompactWatchlist } from './watchlist/compact-watchlist';
-import { applyAnswer, createPrepareWorkers, nextAnswer, type PrepareWorkers } from './watchlist/prepare-workers';
+import { applyAnswer, applyRangeAnswers, createPrepareWorkers, nextAnswer, type PrepareWorkers, type RangeResult } from './watchlist/prepare-workers';
+import { readDirect, type DirectRange } from './watchlist/direct-read';
 import { READ_BYTES_PER_PARTITION, createBulkRead, type BulkRead, type PendingRecord } from './watchlist/bulk-read';
 
 export interface ReferenceData {
@@ -41,6 +42,8 @@ export interface ReferenceData {
   watchlistRecordsApplied(): number;
   /** Worker threads the last start read the watchlist with (0: the main thread alone; see `loadWorkers`). */
   watchlistLoadThreads(): number;
+  /** Records of the last start the workers fetched straight from the partition leaders (`loadWorkers.direct`). */
+  watchlistDirectRecords(): number;
 }
 
 const MAX_INTRODUCTIONS = 100_000;
@@ -74,7 +77,19 @@ export function createReferenceData(deps: {
    * has at least `fromRecords` watchlist records to read (a cold start of a big list) and the store takes prepared
    * entries. `threads: 0` reads everything on the main thread.
    */
-  loadWorkers?: { threads: number; fromRecords: number; /** Makes the pool (tests give a failing one). */ create?: (threads: number) => PrepareWorkers };
+  loadWorkers?: {
+    threads: number;
+    fromRecords: number;
+    /**
+     * The workers fetch the records they prepare straight from the partition leaders (`direct-read.ts`) instead of
+     * kafkajs fetching them on the main thread (default true); the consumer reads on from where that read stopped.
+     */
+    direct?: boolean;
+    /** Offsets in a unit of the direct read (tests: many small units). */
+    directUnitOffsets?: number;
+    /** Makes the pool (tests give a failing one). */
+    create?: (threads: number) => PrepareWorkers;
+  };
   logger: Logger;
 }): ReferenceData {
   const log = deps.logger.child({ component: 'reference-data' });
@@ -101,6 +116,7 @@ export function createReferenceData(deps: {
   /** The parallel read of a big backlog (see `loadWorkers`), while it lasts. */
   let bulk: BulkRead | undefined;
   let loadThreads = 0;
+  let directRecords = 0;
 
   const seedIfEmpty = async (ends: Array<{ partition: number; high: string; low: string }>) => {
     if (ends.some((p) => BigInt(p.high) > BigInt(p.low))) return false;
@@ -159,6 +175,15 @@ export function createReferenceData(deps: {
     for (r of records) at = applyAnswer(watchlist, r.key, buf, at, invalid);
   };
 
+  /** A unit of a direct read (`direct-read.ts`): records past the position, prepared, with the last one's offset and key. */
+  const applyDirect = (watchlist: CompactWatchlist, partition: number, r: RangeResult) => {
+    if (r.records === 0) return;
+    positions.set(partition, BigInt(r.lastOffset) + 1n);
+    lastKeys.set(partition, r.lastKey ?? '');
+    applied += r.records;
+    applyRangeAnswers(watchlist, r.out, (offset) => log.warn({ partition, offset: String(offset) }, 'invalid watchlist entry skipped'));
+  };
+
   const applyWatchlist = (watchlist: WatchlistStore, partition: number, offset: string, key: string, value: Buffer | null) => {
     if (!track(partition, offset, key)) return;
     if (!value) {
@@ -183,6 +208,55 @@ export function createReferenceData(deps: {
     watchlist.upsert(entry);
   };
 
+  const leadersOf = async (admin: Admin) => {
+    const [meta, cluster] = await Promise.all([retry(() => admin.fetchTopicMetadata({ topics: [deps.topics.watchlist] })), retry(() => admin.describeCluster())]);
+    const brokers = new Map(cluster.brokers.map((b) => [b.nodeId, b]));
+    const out = new Map<number, { host: string; port: number }>();
+    for (const p of meta.topics[0]?.partitions ?? []) {
+      const b = brokers.get(p.leader);
+      if (b) out.set(p.partitionId, { host: b.host, port: b.port });
+    }
+    return out;
+  };
+
+  /**
+   * The workers read what they may of the watchlist straight from the leaders (`direct-read.ts`): every partition
+   * from its position up to the end seen at start, or to just before the retro-hunt group's offset (records from
+   * there may be new entries, which the main thread's path marks). Returns, per partition, the offset read through.
+   */
+  const readDirectly = async (watchlist: CompactWatchlist, pool: PrepareWorkers, threads: number, leaders: Map<number, { host: string; port: number }>, stopped: () => boolean) => {
+    const ranges: DirectRange[] = [];
+    for (const [partition, upTo] of bulkUpTo) {
+      const leader = leaders.get(partition);
+      if (!leader || expected.has(partition)) continue; // a snapshot's record to check first: the consumer's way
+      const retro = retroFrom.get(partition);
+      const to = retro !== undefined && retro - 1n < upTo ? retro - 1n : upTo;
+      const from = positions.get(partition) ?? 0n;
+      if (to >= from && to <= BigInt(Number.MAX_SAFE_INTEGER)) ranges.push({ partition, from: Number(from), to: Number(to), ...leader });
+    }
+    const through = new Map<number, bigint>();
+    if (ranges.length === 0) return through;
+    const t0 = Date.now();
+    const outcome = await readDirect({
+      workers: pool,
+      threads,
+      topic: deps.topics.watchlist,
+      ranges,
+      maxBytes: READ_BYTES_PER_PARTITION,
+      unitOffsets: deps.loadWorkers?.directUnitOffsets,
+      apply: (partition, r) => applyDirect(watchlist, partition, r),
+      held: holding,
+      failed: stopped,
+      logger: log,
+    });
+    for (const [partition, offset] of outcome.readThrough) through.set(partition, BigInt(offset));
+    directRecords = outcome.records;
+    const summary = { records: outcome.records, fetches: outcome.fetches, megabytes: Math.round(outcome.bytes / 1048576), ms: Date.now() - t0 };
+    if (outcome.error) log.warn({ ...summary, reason: outcome.error.message }, 'the direct watchlist read stopped: the consumer reads on from there');
+    else log.info(summary, 'watchlist read straight from the partition leaders');
+    return through;
+  };
+
   const subscribed = deps.watchlist ? [deps.topics.watchlist, deps.topics.rules] : [deps.topics.rules];
 
   return {
@@ -194,6 +268,7 @@ export function createReferenceData(deps: {
     watchlistMark: () => ({ positions: new Map(positions), lastKeys: new Map(lastKeys), introductions: [...introductions] }),
     watchlistRecordsApplied: () => applied,
     watchlistLoadThreads: () => loadThreads,
+    watchlistDirectRecords: () => directRecords,
     async holdWatchlist(task) {
       while (held) await held.catch(() => undefined);
       const run = task({ positions: new Map(positions), lastKeys: new Map(lastKeys), introductions: [...introductions] });
@@ -222,6 +297,10 @@ export function createReferenceData(deps: {
       await admin.connect();
       const ends = new Map<string, bigint>();
       let backlog = 0;
+      const threads = deps.loadWorkers?.threads ?? 0;
+      const withWorkers = () => deps.watchlist !== undefined && 'upsertPrepared' in deps.watchlist && threads > 0 && backlog >= (deps.loadWorkers?.fromRecords ?? 0);
+      /** Where each watchlist partition's leader listens, for a direct read (`direct-read.ts`). */
+      let leaders: Map<number, { host: string; port: number }> | undefined;
       try {
         let ruleOffsets = await retry(() => admin.fetchTopicOffsets(deps.topics.rules));
         if (await seedIfEmpty(ruleOffsets)) ruleOffsets = await retry(() => admin.fetchTopicOffsets(deps.topics.rules));
@@ -246,6 +325,11 @@ export function createReferenceData(deps: {
         // Right after a broker starts, the group coordinator may still be loading (NOT_COORDINATOR): retry.
         const [retro] = await retry(() => admin.fetchOffsets({ groupId: deps.retroGroupId, topics: [deps.topics.watchlist] }));
         retroFrom = new Map((retro?.partitions ?? []).filter((p) => BigInt(p.offset) >= 0n).map((p) => [p.partition, BigInt(p.offset)]));
+        if (withWorkers() && deps.loadWorkers?.direct !== false)
+          leaders = await leadersOf(admin).catch((err: unknown) => {
+            log.warn({ err }, 'watchlist partition leaders unknown: reading through the consumer');
+            return undefined;
+          });
       } finally {
         await admin.disconnect();
       }
@@ -253,13 +337,15 @@ export function createReferenceData(deps: {
       // Room for what is about to be read (a compacted topic holds about one record an entry).
       // (Offsets, not records: on a compacted topic the range can be several times the records left, so capped.)
       if (deps.watchlist && 'reserve' in deps.watchlist) (deps.watchlist as CompactWatchlist).reserve(Math.min(deps.watchlist.size() + backlog, MAX_RESERVE));
-      const threads = deps.loadWorkers?.threads ?? 0;
       loadThreads = 0;
-      if (deps.watchlist && 'upsertPrepared' in deps.watchlist && threads > 0 && backlog >= (deps.loadWorkers?.fromRecords ?? 0)) {
+      directRecords = 0;
+      let pool: PrepareWorkers | undefined;
+      if (withWorkers()) {
         const watchlist = deps.watchlist as CompactWatchlist;
         const gen = generation;
+        pool = (deps.loadWorkers?.create ?? createPrepareWorkers)(threads);
         bulk = createBulkRead({
-          workers: (deps.loadWorkers?.create ?? createPrepareWorkers)(threads),
+          workers: pool,
           threads,
           applyChunk: (partition, records, buf) => applyChunk(watchlist, partition, records, buf),
           applyOnMain: (partition, records) => {
@@ -315,6 +401,18 @@ export function createReferenceData(deps: {
           check();
         }),
       );
+      // Where the consumer starts reading a watchlist partition (from the start otherwise).
+      const seeks = new Map<number, bigint>();
+      for (const [partition, offset] of startAt ?? []) seeks.set(partition, expected.get(partition)?.offset ?? offset);
+      if (pool && leaders) {
+        const gen = generation;
+        const through = await readDirectly(deps.watchlist as CompactWatchlist, pool, threads, leaders, () => failed || gen !== generation);
+        if (gen !== generation) throw new Error('the watchlist read was stopped');
+        for (const [partition, offset] of through) {
+          seeks.set(partition, offset + 1n);
+          reached(deps.topics.watchlist, partition, String(offset));
+        }
+      }
       await consumer.connect();
       await consumer.subscribe({ topics: subscribed, fromBeginning: true });
       await consumer.run({
@@ -379,9 +477,8 @@ export function createReferenceData(deps: {
           await heartbeat();
         },
       });
-      // The restored snapshot holds everything before these; records fetched before the seek applies are skipped.
-      if (deps.watchlist)
-        for (const [partition, offset] of startAt ?? []) consumer.seek({ topic: deps.topics.watchlist, partition, offset: String(expected.get(partition)?.offset ?? offset) });
+      // The restored snapshot (or the direct read) holds everything before these; records fetched before the seek applies are skipped.
+      if (deps.watchlist) for (const [partition, offset] of seeks) consumer.seek({ topic: deps.topics.watchlist, partition, offset: String(offset) });
       check();
       await done;
     },

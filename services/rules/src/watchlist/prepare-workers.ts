@@ -6,6 +6,11 @@ import { preparedSize } from './prepared-entry';
 export const OP_INVALID = 0;
 export const OP_PUT = 1;
 export const OP_TOMBSTONE = 2;
+/** A range read straight from the broker (`direct-read.ts`) also answers with the keys and offsets the main thread needs: */
+/** a tombstone, then its key: u16 length, UTF-8 bytes; */
+export const OP_TOMBSTONE_KEYED = 3;
+/** a value that is not an entry, then its offset: f64. */
+export const OP_INVALID_AT = 4;
 
 /** Where the answer after the one at `buf[at]` starts. */
 export const nextAnswer = (buf: Buffer, at: number): number => (buf[at] === OP_PUT ? at + 1 + preparedSize(buf, at + 1) : at + 1);
@@ -22,7 +27,24 @@ export function applyAnswer(index: CompactWatchlist, key: string, buf: Buffer, a
   return at + 1;
 }
 
+/** Applies the answers of a range read (`RangeResult.out`) to `index`, in order. */
+export function applyRangeAnswers(index: CompactWatchlist, buf: Buffer, onInvalid: (offset: number) => void): void {
+  for (let at = 0; at < buf.length; ) {
+    const op = buf[at];
+    if (op === OP_PUT) at = index.upsertPrepared(buf, at + 1);
+    else if (op === OP_TOMBSTONE_KEYED) {
+      const n = buf.readUInt16LE(at + 1);
+      index.remove(buf.toString('utf8', at + 3, at + 3 + n));
+      at += 3 + n;
+    } else if (op === OP_INVALID_AT) {
+      onInvalid(buf.readDoubleLE(at + 1));
+      at += 9;
+    } else throw new Error(`a range answer with op ${op} at byte ${at}`);
+  }
+}
+
 export interface PrepareRequest {
+  kind?: 'values';
   seq: number;
   /** The records' values, back to back. */
   data: ArrayBuffer;
@@ -34,9 +56,39 @@ export interface PrepareReply {
   out: ArrayBuffer;
 }
 
+/** Read `partition`'s records in offsets `[from, to]` from the broker at host:port and prepare them. */
+export interface RangeRequest {
+  kind: 'range';
+  seq: number;
+  host: string;
+  port: number;
+  topic: string;
+  partition: number;
+  from: number;
+  to: number;
+  /** Bytes a fetch asks for at most. */
+  maxBytes: number;
+}
+export interface RangeReply {
+  seq: number;
+  /** The answers (ops with `OP_TOMBSTONE_KEYED` and `OP_INVALID_AT`), one per record; absent when `error` is set. */
+  out?: ArrayBuffer;
+  records: number;
+  /** Offset and key of the last record (−1 and null when the range held none). */
+  lastOffset: number;
+  lastKey: string | null;
+  fetches: number;
+  bytes: number;
+  /** The range could not be read (broker error, unsupported data): nothing of it is answered. */
+  error?: string;
+}
+export type RangeResult = Omit<RangeReply, 'seq' | 'out' | 'error'> & { out: Buffer };
+
 export interface PrepareWorkers {
   /** Prepares the values (null = tombstone) on the next worker; resolves with one op (and entry) per value, in order. */
   prepare(values: ReadonlyArray<Buffer | null>): Promise<Buffer>;
+  /** Reads a range of a partition from its leader on the next worker and prepares it (`direct-read.ts`). */
+  readRange(req: Omit<RangeRequest, 'kind' | 'seq'>): Promise<RangeResult>;
   /** Chunks sent and not answered yet. */
   inFlight(): number;
   close(): Promise<void>;
@@ -51,7 +103,7 @@ export interface PrepareWorkers {
 export function createPrepareWorkers(count: number, opts: { /** Another worker script (tests). */ script?: URL } = {}): PrepareWorkers {
   const workers = Array.from({ length: Math.max(1, count) }, () => {
     const w = new Worker(opts.script ?? new URL('./prepare-worker-boot.mjs', import.meta.url));
-    const waiting = new Map<number, { resolve: (b: Buffer) => void; reject: (e: Error) => void }>();
+    const waiting = new Map<number, { resolve: (r: PrepareReply | RangeReply) => void; reject: (e: Error) => void }>();
     const state = { w, waiting, dead: undefined as Error | undefined };
     const failAll = (err: Error) => {
       // postMessage to a worker that has exited is dropped without an error: mark it, so nothing waits on it again.
@@ -59,10 +111,10 @@ export function createPrepareWorkers(count: number, opts: { /** Another worker s
       for (const p of waiting.values()) p.reject(err);
       waiting.clear();
     };
-    w.on('message', (r: PrepareReply) => {
+    w.on('message', (r: PrepareReply | RangeReply) => {
       const p = waiting.get(r.seq);
       waiting.delete(r.seq);
-      p?.resolve(Buffer.from(r.out));
+      p?.resolve(r);
     });
     w.on('error', (err) => failAll(err));
     w.on('exit', (code) => failAll(new Error(`watchlist prepare worker exited (code ${code})`)));
@@ -70,7 +122,25 @@ export function createPrepareWorkers(count: number, opts: { /** Another worker s
   });
   let seq = 0;
   let closed = false;
+  /** Posts `req` (given its seq) to the next worker still alive; resolves with its reply. */
+  const ask = <R extends PrepareReply | RangeReply>(make: (seq: number) => PrepareRequest | RangeRequest, transfer: ArrayBuffer[] = []): Promise<R> => {
+    if (closed) return Promise.reject(new Error('watchlist prepare workers are closed'));
+    const id = seq++;
+    // Round-robin over the workers still alive; none left: the caller reads the chunk itself.
+    const alive = workers.filter((x) => !x.dead);
+    if (alive.length === 0) return Promise.reject(workers[0]!.dead ?? new Error('no watchlist prepare worker is alive'));
+    const { w, waiting } = alive[id % alive.length]!;
+    return new Promise<R>((resolve, reject) => {
+      waiting.set(id, { resolve: resolve as (r: PrepareReply | RangeReply) => void, reject });
+      w.postMessage(make(id), transfer);
+    });
+  };
   return {
+    async readRange(req) {
+      const r = await ask<RangeReply>((id) => ({ kind: 'range', seq: id, ...req }));
+      if (r.error !== undefined || !r.out) throw new Error(r.error ?? 'no answer');
+      return { out: Buffer.from(r.out), records: r.records, lastOffset: r.lastOffset, lastKey: r.lastKey, fetches: r.fetches, bytes: r.bytes };
+    },
     prepare(values) {
       if (closed) return Promise.reject(new Error('watchlist prepare workers are closed'));
       let total = 0;
@@ -87,16 +157,7 @@ export function createPrepareWorkers(count: number, opts: { /** Another worker s
         bytes.set(v, at);
         at += v.length;
       }
-      const id = seq++;
-      // Round-robin over the workers still alive; none left: the caller reads the chunk itself.
-      const alive = workers.filter((x) => !x.dead);
-      if (alive.length === 0) return Promise.reject(workers[0]!.dead ?? new Error('no watchlist prepare worker is alive'));
-      const { w, waiting } = alive[id % alive.length]!;
-      return new Promise<Buffer>((resolve, reject) => {
-        waiting.set(id, { resolve, reject });
-        const req: PrepareRequest = { seq: id, data, lengths };
-        w.postMessage(req, [data, lengths.buffer as ArrayBuffer]);
-      });
+      return ask<PrepareReply>((id) => ({ seq: id, data, lengths }), [data, lengths.buffer as ArrayBuffer]).then((r) => Buffer.from(r.out));
     },
     inFlight: () => workers.reduce((n, x) => n + x.waiting.size, 0),
     async close() {

@@ -34,6 +34,8 @@ export interface PreparedWriter {
   /** Appends `e` prepared; throws (nothing appended) for a value the record format cannot hold. */
   put(e: WatchlistEntry): void;
   byte(b: number): void;
+  /** Appends `src[start, end)` as it is. */
+  raw(src: Uint8Array, start: number, end: number): void;
   /** Bytes written so far. */
   length(): number;
   /** The bytes written, in a buffer of their own (transferable to another thread); the writer starts again empty. */
@@ -115,6 +117,11 @@ export function createPreparedWriter(initial = 64 * 1024): PreparedWriter {
     byte(b) {
       ensure(1);
       buf[len++] = b;
+    },
+    raw(src, start, end) {
+      ensure(end - start);
+      buf.set(src.subarray(start, end), len);
+      len += end - start;
     },
     length: () => len,
     bytes: () => buf,
