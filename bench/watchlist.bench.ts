@@ -59,7 +59,7 @@ const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 const AT = new Date('2026-11-22T10:00:00+08:00');
 /** As a rules instance reads: its defaults (WATCHLIST_LOAD_THREADS, WATCHLIST_LOAD_THREADS_FROM), overridable the same way. */
 const RULES_DEFAULTS = loadRulesConfig(process.env);
-const LOAD_WORKERS = { threads: RULES_DEFAULTS.WATCHLIST_LOAD_THREADS, fromRecords: RULES_DEFAULTS.WATCHLIST_LOAD_THREADS_FROM };
+const LOAD_WORKERS = { threads: RULES_DEFAULTS.WATCHLIST_LOAD_THREADS, fromRecords: RULES_DEFAULTS.WATCHLIST_LOAD_THREADS_FROM, direct: RULES_DEFAULTS.WATCHLIST_DIRECT_READ };
 
 // ---------------------------------------------------------------------------------------------------------
 // Deterministic entries (`lib/watchlist-entries.ts`): entry i is always the same, so the producer and the in-process build agree.
@@ -190,7 +190,7 @@ async function roleLoad(brokers: string[]) {
   say(`  loaded ${watchlist.size().toLocaleString('en-US')} entries in ${round(loadSeconds, 1)} s; rss ${after.rssMiB} MiB; CPU ${round(cpuSeconds, 1)} s (${round(cpuMicrosPerEntry, 2)} µs an entry)`);
   if (args['load-only']) {
     await reference.stop();
-    return { loadFromKafka: { loadSeconds: round(loadSeconds, 1), cpuSeconds: round(cpuSeconds, 1), cpuMicrosPerEntry: round(cpuMicrosPerEntry, 2), loadThreads: LOAD_WORKERS, rssMiBAfterLoad: after.rssMiB } };
+    return { loadFromKafka: { loadSeconds: round(loadSeconds, 1), cpuSeconds: round(cpuSeconds, 1), cpuMicrosPerEntry: round(cpuMicrosPerEntry, 2), loadThreads: LOAD_WORKERS, directRecords: reference.watchlistDirectRecords(), rssMiBAfterLoad: after.rssMiB } };
   }
 
   // The snapshot a rules instance writes after a full read (records wait meanwhile; lookups go on).
@@ -225,6 +225,7 @@ async function roleLoad(brokers: string[]) {
     loadFromKafka: {
       loadSeconds: round(loadSeconds, 1),
       loadThreads: LOAD_WORKERS,
+      directRecords: reference.watchlistDirectRecords(),
       entriesPerSec: Math.round(watchlist.size() / loadSeconds),
       cpuSeconds: round(cpuSeconds, 1),
       cpuMicrosPerEntry: round(cpuMicrosPerEntry, 2),

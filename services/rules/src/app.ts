@@ -57,7 +57,7 @@ export function buildRules(config: RulesConfig, deps: { logger: Logger; kafka?: 
     watchlist: holdsWatchlist ? watchlist : undefined,
     defaults: DEFAULT_RULES,
     retroGroupId: groups.retro,
-    loadWorkers: { threads: config.WATCHLIST_LOAD_THREADS, fromRecords: config.WATCHLIST_LOAD_THREADS_FROM },
+    loadWorkers: { threads: config.WATCHLIST_LOAD_THREADS, fromRecords: config.WATCHLIST_LOAD_THREADS_FROM, direct: config.WATCHLIST_DIRECT_READ },
     logger: log,
   });
   let watchlistLoad: SnapshotOutcome & { ms?: number } = { from: 'topic', reason: snapshots ? 'not started' : 'snapshots off (WATCHLIST_SNAPSHOT_DIR empty)' };
@@ -145,7 +145,7 @@ export function buildRules(config: RulesConfig, deps: { logger: Logger; kafka?: 
   app.get('/api/v1/rules/stats', { schema: { hide: true } }, async () => ({
     holdsWatchlist,
     watchlistEntries: watchlist.size(),
-    watchlistLoad: { ...watchlistLoad, recordsApplied: reference.watchlistRecordsApplied(), threads: reference.watchlistLoadThreads() },
+    watchlistLoad: { ...watchlistLoad, recordsApplied: reference.watchlistRecordsApplied(), threads: reference.watchlistLoadThreads(), directRecords: reference.watchlistDirectRecords() },
     watchlistSnapshot: snapshots ? { path: snapshots.path, writes: snapshot.writes, lastAt: snapshot.writtenAtMs ? new Date(snapshot.writtenAtMs).toISOString() : undefined, lastBytes: snapshot.lastBytes, lastMs: snapshot.lastMs, lastError: snapshot.lastError } : null,
     rules: reference.allRules().length,
     judge: judge.stats(),

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
-import { loadConfig, platformEnv, port } from '../../../lib/config';
+import { bool, loadConfig, platformEnv, port } from '../../../lib/config';
 
 export const RulesEnv = z.object({
   ...platformEnv,
@@ -53,6 +53,13 @@ export const RulesEnv = z.object({
    */
   WATCHLIST_LOAD_THREADS: z.coerce.number().int().min(0).max(16).default(availableParallelism() >= 2 ? Math.min(2, availableParallelism()) : 0),
   WATCHLIST_LOAD_THREADS_FROM: z.coerce.number().int().min(0).default(200_000),
+  /**
+   * During such a read the worker threads fetch the records straight from the partition leaders (plaintext Fetch
+   * requests of their own, `watchlist/direct-read.ts`) instead of kafkajs fetching them on the main thread: 10 M
+   * entries in ~53 s instead of ~61. false = through kafkajs only. Wherever the direct read stops (a leader moved,
+   * a broker restarted) the consumer reads on from there.
+   */
+  WATCHLIST_DIRECT_READ: bool(true),
   /**
    * The correlation stage's fetches wait at the broker for this many bytes of sightings, or
    * RULES_CORRELATE_FETCH_MAX_WAIT_MS: at live rates one transaction per ~0.1 s instead of one per judge

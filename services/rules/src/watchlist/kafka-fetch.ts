@@ -156,7 +156,7 @@ export function visitCommitted(records: Buffer, aborted: readonly AbortedTransac
     const batchStart = o;
     o = end;
     next = Math.max(next, last + 1);
-    if (last < from) continue;
+    // (A batch before `from` still closes a transaction: its abort marker ends that producer's aborted run.)
     if (producerId >= 0n) {
       while (nextAborted < pending.length && pending[nextAborted]!.firstOffset <= last) abortedProducers.add(pending[nextAborted++]!.producerId);
       if (attributes & ATTR_CONTROL) {
@@ -165,7 +165,7 @@ export function visitCommitted(records: Buffer, aborted: readonly AbortedTransac
       }
       if (attributes & ATTR_TRANSACTIONAL && abortedProducers.has(producerId)) continue;
     }
-    if (attributes & ATTR_CONTROL) continue;
+    if (attributes & ATTR_CONTROL || last < from) continue;
     let data = records;
     let r = batchStart + 12 + BATCH_HEADER_REST;
     let dataEnd = end;
