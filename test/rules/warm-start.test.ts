@@ -15,7 +15,7 @@ import { clock, collectHits, demoWatchlist, produceEvents, putWatchlist, rulesFo
 
 interface Stats {
   watchlistEntries: number;
-  watchlistLoad: { from: 'snapshot' | 'topic'; reason?: string; recordsApplied: number; threads: number };
+  watchlistLoad: { from: 'snapshot' | 'topic'; reason?: string; recordsApplied: number; threads: number; directRecords: number };
   watchlistSnapshot: { path: string; writes: number; lastError?: string } | null;
 }
 const stats = async (s: RulesService) => (await s.app.inject({ method: 'GET', url: '/api/v1/rules/stats' })).json() as Stats;
@@ -60,7 +60,7 @@ describe('rules watchlist warm start from a snapshot', () => {
     await rules.start();
     const first = await stats(rules);
     recordsAtSnapshot = await records();
-    expect(first.watchlistLoad).toMatchObject({ from: 'topic', reason: 'no snapshot yet', recordsApplied: recordsAtSnapshot, threads: 2 });
+    expect(first.watchlistLoad).toMatchObject({ from: 'topic', reason: 'no snapshot yet', recordsApplied: recordsAtSnapshot, threads: 2, directRecords: recordsAtSnapshot });
     expect(first.watchlistEntries).toBe(base.length + 2);
     await eventually('the snapshot after the full read', async () => ((await stats(rules!)).watchlistSnapshot!.writes >= 1 ? true : undefined));
     snapshotPath = first.watchlistSnapshot!.path;
