@@ -32,8 +32,8 @@ describe('console watchlist view read with worker threads', () => {
   });
   afterAll(() => ns?.cleanup());
 
-  const read = async (threads: number, create?: (t: number) => PrepareWorkers): Promise<WatchlistView> => {
-    const view = createWatchlistView({ kafka: ns.kafka, topic: ns.topics.watchlist, logger: ns.logger, loadThreads: { threads, fromRecords: 0, create } });
+  const read = async (threads: number, opts: { create?: (t: number) => PrepareWorkers; direct?: boolean; directUnitOffsets?: number } = {}): Promise<WatchlistView> => {
+    const view = createWatchlistView({ kafka: ns.kafka, topic: ns.topics.watchlist, logger: ns.logger, loadThreads: { threads, fromRecords: 0, ...opts } });
     await view.start();
     await view.stop();
     return view;
@@ -44,13 +44,35 @@ describe('console watchlist view read with worker threads', () => {
     const main = await all(await read(0));
     expect(main).toHaveLength(N - 50);
     expect(main.find((e) => e.entryId === 'WL-CV-3')).toMatchObject({ version: 2, reason: '改' });
-    expect(await all(await read(2))).toEqual(main);
+    expect(await all(await read(2, { direct: false }))).toEqual(main);
     let chunks = 0;
     const flaky = (t: number): PrepareWorkers => {
       const real = createPrepareWorkers(t);
       return { ...real, prepare: (values) => (chunks++ % 2 === 1 ? Promise.reject(new Error('worker exited (code 1)')) : real.prepare(values)) };
     };
-    expect(await all(await read(2, flaky))).toEqual(main);
+    expect(await all(await read(2, { create: flaky, direct: false }))).toEqual(main);
     expect(chunks).toBeGreaterThan(1);
+  });
+
+  it('holds the same when the workers fetch the records from the leaders, whole, in small units, or stopping half way', async () => {
+    const main = await all(await read(0));
+    let units = 0;
+    let prepared = 0;
+    const counting = (failAt: number) => (t: number): PrepareWorkers => {
+      const real = createPrepareWorkers(t);
+      return {
+        ...real,
+        readRange: (req) => (++units === failAt ? Promise.reject(new Error('partition 1: the broker answered error code 6')) : real.readRange(req)),
+        prepare: (values) => ((prepared += values.length), real.prepare(values)),
+      };
+    };
+    expect(await all(await read(2, { create: counting(0) }))).toEqual(main);
+    expect(prepared).toBe(0); // every record came by the direct read
+    expect(await all(await read(2, { create: counting(0), directUnitOffsets: 29 }))).toEqual(main);
+    units = 0;
+    // The twentieth unit fails: the consumer reads on from there (its records through the workers' other path).
+    expect(await all(await read(2, { create: counting(20), directUnitOffsets: 29 }))).toEqual(main);
+    expect(units).toBeGreaterThanOrEqual(20);
+    expect(prepared).toBeGreaterThan(0);
   });
 });

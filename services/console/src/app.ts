@@ -75,7 +75,7 @@ export function buildConsole(config: ConsoleConfig, deps: ConsoleDeps): ConsoleS
   const access = createAccessSync({ kafka, topic: topics.access, accounts, tokens, producer, logger: log, name: `console-${config.INSTANCE_ID}`, demoMode: config.DEMO_MODE });
   const checkGrant = createGrantCheck((id) => access.grant(id));
   const audit = createAuditTrail({ producer, topic: topics.audit, instanceId: config.INSTANCE_ID, logger: log });
-  const watchlist = createWatchlistView({ kafka, topic: topics.watchlist, logger: log, loadThreads: { threads: config.WATCHLIST_LOAD_THREADS, fromRecords: config.WATCHLIST_LOAD_THREADS_FROM } });
+  const watchlist = createWatchlistView({ kafka, topic: topics.watchlist, logger: log, loadThreads: { threads: config.WATCHLIST_LOAD_THREADS, fromRecords: config.WATCHLIST_LOAD_THREADS_FROM, direct: config.WATCHLIST_DIRECT_READ } });
   const rules = createCompactedView<Rule>({ kafka, topic: topics.rules, parse: parseJsonWith(RuleSchema), logger: log, name: 'rules' });
   const workflow = createHitWorkflow({ store, producer, checkpoints, audit, logger: log, confirmTimeoutMs: config.ACTION_CONFIRM_TIMEOUT_MS, escalateAfterMs: config.ESCALATE_AFTER_MS, escalationScanMs: config.ESCALATION_SCAN_MS });
   const importer = createWatchlistImporter({ producer, topic: topics.watchlist, view: watchlist, audit, batchSize: config.IMPORT_BATCH_SIZE, limitBytes: config.IMPORT_LIMIT_BYTES, logger: log });

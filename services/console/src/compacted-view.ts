@@ -3,6 +3,7 @@ import type { Consumer, Kafka } from 'kafkajs';
 import type { Logger } from '../../../lib/logger';
 import { retry } from '../../../lib/retry';
 import { READ_BYTES_PER_PARTITION, createBulkRead, type BulkRead } from '../../rules/src/watchlist/bulk-read';
+import { partitionLeaders, readDirect, type DirectRange } from '../../rules/src/watchlist/direct-read';
 import { createPrepareWorkers, type PrepareWorkers } from '../../rules/src/watchlist/prepare-workers';
 
 export interface CompactedView<T> {
@@ -45,6 +46,13 @@ export interface ViewBulkRead {
   fromRecords: number;
   create?: (threads: number) => PrepareWorkers;
   applyPrepared(key: string, buf: Buffer, at: number): number;
+  /**
+   * With this, the workers fetch the records from the partition leaders themselves (`direct-read.ts`, as the rules
+   * service reads its copy) and this applies one unit's answers (`RangeResult.out`); the consumer reads on from there.
+   */
+  applyRange?(buf: Buffer, onInvalid: (offset: number) => void): void;
+  /** Offsets in a unit of the direct read (tests: many small units). */
+  directUnitOffsets?: number;
 }
 
 export function createCompactedView<T>(deps: { kafka: Kafka; topic: string; parse: (raw: string) => T | undefined; logger: Logger; name: string; store?: ViewStore<T>; bulk?: ViewBulkRead }): CompactedView<T> {
@@ -68,13 +76,23 @@ export function createCompactedView<T>(deps: { kafka: Kafka; topic: string; pars
       const admin = deps.kafka.admin();
       await admin.connect();
       const remaining = new Map<number, number>();
+      const lows = new Map<number, number>();
       let backlog = 0;
+      const b = deps.bulk;
+      const withWorkers = () => b !== undefined && b.threads > 0 && backlog >= b.fromRecords;
+      let leaders: Map<number, { host: string; port: number }> | undefined;
       try {
         for (const p of await retry(() => admin.fetchTopicOffsets(deps.topic)))
           if (Number(p.high) > Number(p.low)) {
             remaining.set(p.partition, Number(p.high) - 1);
+            lows.set(p.partition, Number(p.low));
             backlog += Number(p.high) - Number(p.low);
           }
+        if (withWorkers() && b?.applyRange)
+          leaders = await partitionLeaders(admin, deps.topic).catch((err: unknown) => {
+            log.warn({ err }, 'partition leaders unknown: reading through the consumer');
+            return undefined;
+          });
       } finally {
         await admin.disconnect();
       }
@@ -89,10 +107,13 @@ export function createCompactedView<T>(deps: { kafka: Kafka; topic: string; pars
         if (v === undefined) log.warn({ key, offset }, 'invalid record skipped');
         else map.set(key, v);
       };
-      const b = deps.bulk;
-      if (b && b.threads > 0 && backlog >= b.fromRecords) {
+      /** Per partition, the next offset to apply, once the direct read applied some (records before it are skipped). */
+      const positions = new Map<number, number>();
+      let pool: PrepareWorkers | undefined;
+      if (b && withWorkers()) {
+        pool = (b.create ?? createPrepareWorkers)(b.threads);
         bulk = createBulkRead({
-          workers: (b.create ?? createPrepareWorkers)(b.threads),
+          workers: pool,
           threads: b.threads,
           applyChunk: (_p, records, buf) => {
             let at = 0;
@@ -138,22 +159,56 @@ export function createCompactedView<T>(deps: { kafka: Kafka; topic: string; pars
           }
         }),
       );
+      if (b?.applyRange && pool && leaders) {
+        const applyRange = b.applyRange;
+        const ranges: DirectRange[] = [];
+        for (const [partition, to] of remaining) {
+          const leader = leaders.get(partition);
+          if (leader) ranges.push({ partition, from: lows.get(partition) ?? 0, to, ...leader });
+        }
+        const t0 = Date.now();
+        const outcome = await readDirect({
+          workers: pool,
+          threads: b.threads,
+          topic: deps.topic,
+          ranges,
+          maxBytes: READ_BYTES_PER_PARTITION,
+          unitOffsets: b.directUnitOffsets,
+          apply: (partition, r) => {
+            if (r.records > 0) positions.set(partition, r.lastOffset + 1);
+            applyRange(r.out, (offset) => log.warn({ partition, offset }, 'invalid record skipped'));
+          },
+          failed: () => failed,
+          logger: log,
+        });
+        for (const [partition, through] of outcome.readThrough) {
+          positions.set(partition, Math.max(positions.get(partition) ?? 0, through + 1));
+          if (through >= (remaining.get(partition) ?? Infinity)) remaining.delete(partition);
+        }
+        const summary = { records: outcome.records, fetches: outcome.fetches, megabytes: Math.round(outcome.bytes / 1048576), ms: Date.now() - t0 };
+        if (outcome.error) log.warn({ ...summary, reason: outcome.error.message }, 'the direct read stopped: the consumer reads on from there');
+        else log.info(summary, 'read straight from the partition leaders');
+      }
       await consumer.connect();
       await consumer.subscribe({ topic: deps.topic, fromBeginning: true });
       await consumer.run({
         autoCommit: false,
         eachBatch: async ({ batch }) => {
           if (failed) return;
+          // Records the direct read applied (fetched before the seek below took effect) are not applied again.
+          const from = positions.get(batch.partition);
+          const messages = from === undefined ? batch.messages : batch.messages.filter((m) => Number(m.offset) >= from);
           if (bulk && !caughtUp) {
-            const records = batch.messages.map((m) => ({ offset: m.offset, key: m.key?.toString('utf8') ?? '', value: m.value }));
+            const records = messages.map((m) => ({ offset: m.offset, key: m.key?.toString('utf8') ?? '', value: m.value }));
             if (records.length > 0) await bulk.submit(batch.partition, records);
             return;
           }
           // Records read here come after everything the workers were given.
           await bulk?.drained();
-          for (const m of batch.messages) applyOne(m.key?.toString('utf8') ?? '', m.value, m.offset);
+          for (const m of messages) applyOne(m.key?.toString('utf8') ?? '', m.value, m.offset);
         },
       });
+      for (const [partition, offset] of positions) consumer.seek({ topic: deps.topic, partition, offset: String(offset) });
       check();
       await done;
     },

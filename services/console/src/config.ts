@@ -47,6 +47,8 @@ export const ConsoleEnv = z.object({
   /** Worker threads for reading a big watchlist at start (as the rules service's settings of the same names). */
   WATCHLIST_LOAD_THREADS: z.coerce.number().int().min(0).max(16).default(availableParallelism() >= 2 ? Math.min(2, availableParallelism()) : 0),
   WATCHLIST_LOAD_THREADS_FROM: z.coerce.number().int().min(0).default(200_000),
+  /** The workers fetch the watchlist's records from the partition leaders themselves (as the rules service does). */
+  WATCHLIST_DIRECT_READ: bool(true),
   WATCHLIST_READY_WAIT_SECONDS: z.coerce.number().min(0).max(3_600).default(10),
   IMPORT_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
   /** Extra origins allowed to call the API from a browser; same-origin only when empty. */

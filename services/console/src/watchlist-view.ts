@@ -4,7 +4,7 @@ import { AppError } from '../../../lib/errors';
 import type { Logger } from '../../../lib/logger';
 import { createCompactWatchlist, type CompactWatchlist, type RecordView } from '../../rules/src/watchlist/compact-watchlist';
 import type { WatchlistLookup } from '../../rules/src/watchlist-port';
-import { applyAnswer, type PrepareWorkers } from '../../rules/src/watchlist/prepare-workers';
+import { applyAnswer, applyRangeAnswers, type PrepareWorkers } from '../../rules/src/watchlist/prepare-workers';
 import { createCompactedView, parseJsonWith, type CompactedView, type ViewBulkRead, type ViewStore } from './compacted-view';
 
 export interface WatchlistFilter {
@@ -37,8 +37,11 @@ export function createWatchlistView(deps: {
   kafka: Kafka;
   topic: string;
   logger: Logger;
-  /** Worker threads for a big read at start, as the rules service reads it (`WATCHLIST_LOAD_THREADS`, `…_FROM`). */
-  loadThreads?: { threads: number; fromRecords: number; create?: (threads: number) => PrepareWorkers };
+  /**
+   * Worker threads for a big read at start, as the rules service reads it (`WATCHLIST_LOAD_THREADS`, `…_FROM`,
+   * `WATCHLIST_DIRECT_READ`: the workers fetch the records from the partition leaders themselves, default true).
+   */
+  loadThreads?: { threads: number; fromRecords: number; direct?: boolean; directUnitOffsets?: number; create?: (threads: number) => PrepareWorkers };
 }): WatchlistView {
   const index = createCompactWatchlist();
   const store: ViewStore<WatchlistEntry> = {
@@ -52,6 +55,7 @@ export function createWatchlistView(deps: {
   const bulk: ViewBulkRead | undefined = deps.loadThreads && {
     ...deps.loadThreads,
     applyPrepared: (key, buf, at) => applyAnswer(index, key, buf, at, () => log.warn({ key }, 'invalid record skipped')),
+    applyRange: deps.loadThreads.direct === false ? undefined : (buf, onInvalid) => applyRangeAnswers(index, buf, onInvalid),
   };
   const view = createCompactedView<WatchlistEntry>({ kafka: deps.kafka, topic: deps.topic, parse: parseJsonWith({ safeParse: parseWatchlistEntry }), logger: deps.logger, name: 'watchlist', store, bulk });
   const assertRead = () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Admin, Consumer, Kafka } from 'kafkajs';
+import type { Consumer, Kafka } from 'kafkajs';
 import { RuleSchema, parseWatchlistEntry, type Rule, safeParse } from '../../../schemas/src';
 import type { Logger } from '../../../lib/logger';
 import { oldestFirst } from '../../../lib/oldest-first';
@@ -8,7 +8,7 @@ import { parseJson } from './dead-letter';
 import type { WatchlistStore } from './watchlist-port';
 import type { CompactWatchlist } from './watchlist/compact-watchlist';
 import { applyAnswer, applyRangeAnswers, createPrepareWorkers, nextAnswer, type PrepareWorkers, type RangeResult } from './watchlist/prepare-workers';
-import { readDirect, type DirectRange } from './watchlist/direct-read';
+import { partitionLeaders, readDirect, type DirectRange } from './watchlist/direct-read';
 import { READ_BYTES_PER_PARTITION, createBulkRead, type BulkRead, type PendingRecord } from './watchlist/bulk-read';
 
 export interface ReferenceData {
@@ -208,17 +208,6 @@ export function createReferenceData(deps: {
     watchlist.upsert(entry);
   };
 
-  const leadersOf = async (admin: Admin) => {
-    const [meta, cluster] = await Promise.all([retry(() => admin.fetchTopicMetadata({ topics: [deps.topics.watchlist] })), retry(() => admin.describeCluster())]);
-    const brokers = new Map(cluster.brokers.map((b) => [b.nodeId, b]));
-    const out = new Map<number, { host: string; port: number }>();
-    for (const p of meta.topics[0]?.partitions ?? []) {
-      const b = brokers.get(p.leader);
-      if (b) out.set(p.partitionId, { host: b.host, port: b.port });
-    }
-    return out;
-  };
-
   /**
    * The workers read what they may of the watchlist straight from the leaders (`direct-read.ts`): every partition
    * from its position up to the end seen at start, or to just before the retro-hunt group's offset (records from
@@ -326,7 +315,7 @@ export function createReferenceData(deps: {
         const [retro] = await retry(() => admin.fetchOffsets({ groupId: deps.retroGroupId, topics: [deps.topics.watchlist] }));
         retroFrom = new Map((retro?.partitions ?? []).filter((p) => BigInt(p.offset) >= 0n).map((p) => [p.partition, BigInt(p.offset)]));
         if (withWorkers() && deps.loadWorkers?.direct !== false)
-          leaders = await leadersOf(admin).catch((err: unknown) => {
+          leaders = await partitionLeaders(admin, deps.topics.watchlist).catch((err: unknown) => {
             log.warn({ err }, 'watchlist partition leaders unknown: reading through the consumer');
             return undefined;
           });

@@ -1,4 +1,6 @@
+import type { Admin } from 'kafkajs';
 import type { Logger } from '../../../../lib/logger';
+import { retry } from '../../../../lib/retry';
 import type { PrepareWorkers, RangeResult } from './prepare-workers';
 
 /** Offsets a worker reads and prepares in one go: ~8 MB of records, ~30 ms of the main thread's applying. */
@@ -11,6 +13,18 @@ export interface DirectRange {
   to: number;
   host: string;
   port: number;
+}
+
+/** Where each partition's leader listens (kafkajs' metadata and the cluster's broker list). */
+export async function partitionLeaders(admin: Admin, topic: string): Promise<Map<number, { host: string; port: number }>> {
+  const [meta, cluster] = await Promise.all([retry(() => admin.fetchTopicMetadata({ topics: [topic] })), retry(() => admin.describeCluster())]);
+  const brokers = new Map(cluster.brokers.map((b) => [b.nodeId, b]));
+  const out = new Map<number, { host: string; port: number }>();
+  for (const p of meta.topics[0]?.partitions ?? []) {
+    const b = brokers.get(p.leader);
+    if (b) out.set(p.partitionId, { host: b.host, port: b.port });
+  }
+  return out;
 }
 
 export interface DirectReadOutcome {
