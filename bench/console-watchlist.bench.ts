@@ -36,7 +36,7 @@ async function main() {
 
   // As a console instance reads it: its defaults (WATCHLIST_LOAD_THREADS, …_FROM), overridable the same way.
   const config = loadConsoleConfig({ AUTH_SECRET: 'bench-only-secret-not-used-for-tokens-here', ...process.env });
-  const loadThreads = { threads: config.WATCHLIST_LOAD_THREADS, fromRecords: config.WATCHLIST_LOAD_THREADS_FROM };
+  const loadThreads = { threads: config.WATCHLIST_LOAD_THREADS, fromRecords: config.WATCHLIST_LOAD_THREADS_FROM, direct: config.WATCHLIST_DIRECT_READ };
   const view = createWatchlistView({ kafka, topic, logger, loadThreads });
   const t0 = performance.now();
   await view.start();
