@@ -108,10 +108,12 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     const specs: InstanceSpec[] = [
       { name: 'indexer-1', service: 'indexer', port: PORTS['indexer-1'], env: {} },
       { name: 'indexer-2', service: 'indexer', port: PORTS['indexer-2'], env: {} },
-      { name: 'rules-1', service: 'rules', port: PORTS['rules-1'], env: { INSTANCE_ID: 'rules-1' } },
-      { name: 'rules-2', service: 'rules', port: PORTS['rules-2'], env: { INSTANCE_ID: 'rules-2' } },
+      // Every (re)start reads the watchlist as a big one would: worker threads fetching from the partition leaders
+      // (which the broker faults move), the consumer reading on from wherever that stops.
+      { name: 'rules-1', service: 'rules', port: PORTS['rules-1'], env: { INSTANCE_ID: 'rules-1', WATCHLIST_LOAD_THREADS_FROM: '0' } },
+      { name: 'rules-2', service: 'rules', port: PORTS['rules-2'], env: { INSTANCE_ID: 'rules-2', WATCHLIST_LOAD_THREADS_FROM: '0' } },
       // A small slow-client threshold so a stalled console client is noticed in seconds, not after 4 MB.
-      { name: 'console', service: 'console', port: PORTS.console, env: { INSTANCE_ID: 'console-1', SLOW_CLIENT_BYTES: '16384', SLOW_CLIENT_GRACE_MS: '1000', HEARTBEAT_MS: '2000' } },
+      { name: 'console', service: 'console', port: PORTS.console, env: { INSTANCE_ID: 'console-1', SLOW_CLIENT_BYTES: '16384', SLOW_CLIENT_GRACE_MS: '1000', HEARTBEAT_MS: '2000', WATCHLIST_LOAD_THREADS_FROM: '0' } },
       { name: 'gateway', service: 'gateway', port: PORTS.gateway, env: {} },
     ];
     fleet = createFleet({ repoRoot: o.repoRoot, logsDir: runDir, baseEnv: base, specs });
