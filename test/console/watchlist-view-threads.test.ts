@@ -75,4 +75,21 @@ describe('console watchlist view read with worker threads', () => {
     expect(units).toBeGreaterThanOrEqual(20);
     expect(prepared).toBeGreaterThan(0);
   });
+
+  it('reads nothing more, and starts no consumer, once stopped during the direct read', async () => {
+    const slow = (t: number): PrepareWorkers => {
+      const real = createPrepareWorkers(t);
+      return { ...real, readRange: async (req) => (await new Promise((r) => setTimeout(r, 40)), real.readRange(req)) };
+    };
+    const view = createWatchlistView({ kafka: ns.kafka, topic: ns.topics.watchlist, logger: ns.logger, loadThreads: { threads: 2, fromRecords: 0, create: slow, directUnitOffsets: 20 } });
+    const started = view.start().then(() => 'resolved', () => 'rejected');
+    const deadline = Date.now() + 20_000;
+    while (view.size() === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(view.size()).toBeGreaterThan(0);
+    await view.stop();
+    const atStop = view.size();
+    expect(await Promise.race([started, new Promise((r) => setTimeout(() => r('pending'), 1_500))])).toBe('pending');
+    expect(view.size() - atStop).toBeLessThanOrEqual(20); // at most the unit being applied when stop came
+    expect(view.size()).toBeLessThan(N - 50);
+  });
 });

@@ -162,13 +162,14 @@ describe('rules watchlist read with worker threads', () => {
     let units = 0;
     const failing = (threads: number): PrepareWorkers => {
       const real = createPrepareWorkers(threads);
-      // The ninth unit fails (a leader moved, say): the eight before it stay applied, in partition order.
+      // The ninth unit fails (a leader moved, say): that partition's units before it stay applied, its later ones are
+      // not (the consumer reads them), and the other partitions go on.
       return { ...real, readRange: (req) => (++units === 9 ? Promise.reject(new Error('partition 2: the broker answered error code 6')) : real.readRange(req)) };
     };
     const threaded = await read(2, { create: failing, directUnitOffsets: 100 });
-    expect(units).toBeGreaterThanOrEqual(9);
-    expect(threaded.ref.watchlistDirectRecords()).toBeGreaterThan(0);
-    expect(threaded.ref.watchlistDirectRecords()).toBeLessThan(9 * 100);
+    expect(units).toBeGreaterThan(9);
+    expect(threaded.ref.watchlistDirectRecords()).toBeGreaterThan(9 * 100);
+    expect(threaded.ref.watchlistDirectRecords()).toBeLessThan(threaded.ref.watchlistRecordsApplied() - 100);
     expectSameAs(threaded, main);
   });
 
@@ -186,5 +187,90 @@ describe('rules watchlist read with worker threads', () => {
     await ref.stop();
     expect(ref.watchlistLoadThreads()).toBe(0);
     expect(wl.size()).toBe(N + 440);
+  });
+});
+
+describe('rules watchlist read straight from the leaders: open transactions, stop, a failed apply', () => {
+  let ns: Namespace;
+  const N = 3_000;
+  const retroGroupId = () => `${ns.topicPrefix}rules-retro`;
+  beforeAll(async () => {
+    ns = await createNamespace('rules-direct-edges');
+    const producer = ns.kafka.producer({ idempotent: true });
+    await producer.connect();
+    await producer.send({ topic: ns.topics.watchlist, acks: -1, messages: Array.from({ length: N }, (_, n) => ({ key: `WL-LT-P-${n}`, value: JSON.stringify(person(n)) })) });
+    await producer.disconnect();
+  });
+  afterAll(() => ns?.cleanup());
+
+  const reference = (wl: CompactWatchlist, opts: { create?: (threads: number) => PrepareWorkers; directUnitOffsets?: number } = {}) =>
+    createReferenceData({ kafka: ns.kafka, topics: { watchlist: ns.topics.watchlist, rules: ns.topics.rules }, watchlist: wl, defaults: DEFAULT_RULES, retroGroupId: retroGroupId(), loadWorkers: { threads: 2, fromRecords: 0, ...opts }, logger: ns.logger });
+  const pending = Symbol('pending');
+  const settledWithin = (p: Promise<unknown>, ms: number) => Promise.race([p.then(() => 'resolved', () => 'rejected'), new Promise((r) => setTimeout(() => r(pending), ms))]);
+
+  it('reads to the last stable offset directly while a transaction is open, and its records through the consumer once committed', async () => {
+    const txn = ns.kafka.producer({ transactionalId: `${ns.topicPrefix}wl-open`, idempotent: true, maxInFlightRequests: 1 });
+    await txn.connect();
+    const t = await txn.transaction();
+    // Open on partition 1: the end a start sees there is its last stable offset, before the transaction.
+    await t.send({ topic: ns.topics.watchlist, messages: Array.from({ length: 20 }, (_, k) => ({ partition: 1, key: `WL-LT-P-${N + k}`, value: JSON.stringify(person(N + k, { reason: 'committed late' })) })) });
+    const wl = createCompactWatchlist();
+    const ref = reference(wl);
+    try {
+      await ref.start();
+      expect(ref.watchlistDirectRecords()).toBe(N);
+      expect(wl.size()).toBe(N);
+      await t.commit();
+      const deadline = Date.now() + 15_000;
+      while (wl.size() < N + 20 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(wl.get(`WL-LT-P-${N + 19}`)).toMatchObject({ reason: 'committed late' });
+    } finally {
+      await txn.disconnect();
+      await ref.stop();
+    }
+    const main = createCompactWatchlist();
+    const mainRef = createReferenceData({ kafka: ns.kafka, topics: { watchlist: ns.topics.watchlist, rules: ns.topics.rules }, watchlist: main, defaults: DEFAULT_RULES, retroGroupId: retroGroupId(), logger: ns.logger });
+    await mainRef.start();
+    await mainRef.stop();
+    const sorted = (w: CompactWatchlist) => [...w.entries()].sort((a, b) => (a.entryId < b.entryId ? -1 : 1));
+    expect(sorted(wl)).toEqual(sorted(main));
+    expect([...ref.watchlistMark().positions].sort()).toEqual([...mainRef.watchlistMark().positions].sort());
+  });
+
+  it('applies nothing more once stopped during the direct read, and its start does not go on to the consumer', async () => {
+    const wl = createCompactWatchlist();
+    const slow = (threads: number): PrepareWorkers => {
+      const real = createPrepareWorkers(threads);
+      return { ...real, readRange: async (req) => (await new Promise((r) => setTimeout(r, 40)), real.readRange(req)) };
+    };
+    const ref = reference(wl, { create: slow, directUnitOffsets: 20 });
+    const started = ref.start();
+    const deadline = Date.now() + 20_000;
+    while (wl.size() === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(wl.size()).toBeGreaterThan(0);
+    await ref.stop();
+    const atStop = wl.size();
+    expect(await settledWithin(started, 1_500)).toBe(pending);
+    expect(wl.size()).toBeLessThan(N);
+    expect(wl.size() - atStop).toBeLessThanOrEqual(20); // at most the unit being applied when stop came
+  });
+
+  it('fails the start when an answer cannot be applied, instead of reading on as if it had been', async () => {
+    const wl = createCompactWatchlist();
+    let units = 0;
+    const corrupt = (threads: number): PrepareWorkers => {
+      const real = createPrepareWorkers(threads);
+      return {
+        ...real,
+        readRange: async (req) => {
+          const r = await real.readRange(req);
+          if (++units === 3) r.out[0] = 9;
+          return r;
+        },
+      };
+    };
+    const ref = reference(wl, { create: corrupt, directUnitOffsets: 200 });
+    await expect(ref.start()).rejects.toThrow(/op 9/);
+    await ref.stop();
   });
 });

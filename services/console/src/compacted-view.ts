@@ -62,6 +62,8 @@ export function createCompactedView<T>(deps: { kafka: Kafka; topic: string; pars
   let caughtUp = false;
   /** The threaded part of the read at start, while it lasts. */
   let bulk: BulkRead | undefined;
+  /** Bumped by every stop: a read begun before it goes no further. */
+  let generation = 0;
 
   return {
     isCaughtUp: () => caughtUp,
@@ -73,6 +75,7 @@ export function createCompactedView<T>(deps: { kafka: Kafka; topic: string; pars
       else map.set(k, v);
     },
     async start() {
+      const gen = generation;
       const admin = deps.kafka.admin();
       await admin.connect();
       const remaining = new Map<number, number>();
@@ -174,19 +177,28 @@ export function createCompactedView<T>(deps: { kafka: Kafka; topic: string; pars
           ranges,
           maxBytes: READ_BYTES_PER_PARTITION,
           unitOffsets: b.directUnitOffsets,
-          apply: (partition, r) => {
-            if (r.records > 0) positions.set(partition, r.lastOffset + 1);
-            applyRange(r.out, (offset) => log.warn({ partition, offset }, 'invalid record skipped'));
-          },
-          failed: () => failed,
+          apply: (_partition, r) => applyRange(r.out, (offset) => log.warn({ partition: _partition, offset }, 'invalid record skipped')),
+          failed: () => failed || gen !== generation,
           logger: log,
+        }).catch((err: unknown) => {
+          clearInterval(progress);
+          throw err;
         });
+        if (gen !== generation) {
+          // stop() came during the read: no consumer may start now. Like a read stopped later, this start does not settle.
+          clearInterval(progress);
+          await new Promise<never>(() => undefined);
+        }
         for (const [partition, through] of outcome.readThrough) {
-          positions.set(partition, Math.max(positions.get(partition) ?? 0, through + 1));
+          positions.set(partition, through + 1);
           if (through >= (remaining.get(partition) ?? Infinity)) remaining.delete(partition);
         }
         const summary = { records: outcome.records, fetches: outcome.fetches, megabytes: Math.round(outcome.bytes / 1048576), ms: Date.now() - t0 };
-        if (outcome.error) log.warn({ ...summary, reason: outcome.error.message }, 'the direct read stopped: the consumer reads on from there');
+        if (outcome.stopped.size > 0)
+          log.warn(
+            { ...summary, stopped: [...outcome.stopped].map(([partition, err]) => ({ partition, readThrough: outcome.readThrough.get(partition) ?? null, reason: err.message })) },
+            'the direct read stopped on some partitions: the consumer reads on from there',
+          );
         else log.info(summary, 'read straight from the partition leaders');
       }
       await consumer.connect();
@@ -213,6 +225,7 @@ export function createCompactedView<T>(deps: { kafka: Kafka; topic: string; pars
       await done;
     },
     async stop() {
+      generation++;
       await consumer?.disconnect();
       await bulk?.close();
       bulk = undefined;

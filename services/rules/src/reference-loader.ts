@@ -178,10 +178,11 @@ export function createReferenceData(deps: {
   /** A unit of a direct read (`direct-read.ts`): records past the position, prepared, with the last one's offset and key. */
   const applyDirect = (watchlist: CompactWatchlist, partition: number, r: RangeResult) => {
     if (r.records === 0) return;
+    applyRangeAnswers(watchlist, r.out, (offset) => log.warn({ partition, offset: String(offset) }, 'invalid watchlist entry skipped'));
+    // Only once all of it is in the index (an exception above fails the start: nothing may count as read).
     positions.set(partition, BigInt(r.lastOffset) + 1n);
     lastKeys.set(partition, r.lastKey ?? '');
     applied += r.records;
-    applyRangeAnswers(watchlist, r.out, (offset) => log.warn({ partition, offset: String(offset) }, 'invalid watchlist entry skipped'));
   };
 
   const applyWatchlist = (watchlist: WatchlistStore, partition: number, offset: string, key: string, value: Buffer | null) => {
@@ -213,7 +214,7 @@ export function createReferenceData(deps: {
    * from its position up to the end seen at start, or to just before the retro-hunt group's offset (records from
    * there may be new entries, which the main thread's path marks). Returns, per partition, the offset read through.
    */
-  const readDirectly = async (watchlist: CompactWatchlist, pool: PrepareWorkers, threads: number, leaders: Map<number, { host: string; port: number }>, stopped: () => boolean) => {
+  const readDirectly = async (watchlist: CompactWatchlist, pool: PrepareWorkers, threads: number, leaders: Map<number, { host: string; port: number }>, gen: number) => {
     const ranges: DirectRange[] = [];
     for (const [partition, upTo] of bulkUpTo) {
       const leader = leaders.get(partition);
@@ -235,13 +236,18 @@ export function createReferenceData(deps: {
       unitOffsets: deps.loadWorkers?.directUnitOffsets,
       apply: (partition, r) => applyDirect(watchlist, partition, r),
       held: holding,
-      failed: stopped,
+      failed: () => failed || gen !== generation,
       logger: log,
     });
     for (const [partition, offset] of outcome.readThrough) through.set(partition, BigInt(offset));
+    if (gen !== generation) return through;
     directRecords = outcome.records;
     const summary = { records: outcome.records, fetches: outcome.fetches, megabytes: Math.round(outcome.bytes / 1048576), ms: Date.now() - t0 };
-    if (outcome.error) log.warn({ ...summary, reason: outcome.error.message }, 'the direct watchlist read stopped: the consumer reads on from there');
+    if (outcome.stopped.size > 0)
+      log.warn(
+        { ...summary, stopped: [...outcome.stopped].map(([partition, err]) => ({ partition, readThrough: outcome.readThrough.get(partition) ?? null, reason: err.message })) },
+        'the direct watchlist read stopped on some partitions: the consumer reads on from there',
+      );
     else log.info(summary, 'watchlist read straight from the partition leaders');
     return through;
   };
@@ -395,8 +401,20 @@ export function createReferenceData(deps: {
       for (const [partition, offset] of startAt ?? []) seeks.set(partition, expected.get(partition)?.offset ?? offset);
       if (pool && leaders) {
         const gen = generation;
-        const through = await readDirectly(deps.watchlist as CompactWatchlist, pool, threads, leaders, () => failed || gen !== generation);
-        if (gen !== generation) throw new Error('the watchlist read was stopped');
+        let through: Map<number, bigint>;
+        try {
+          through = await readDirectly(deps.watchlist as CompactWatchlist, pool, threads, leaders, gen);
+        } catch (err) {
+          clearInterval(progress);
+          throw err;
+        }
+        if (gen !== generation) {
+          // stop() came during the read. As when it comes during the consumer's read, this start does not settle:
+          // the caller is shutting down, and nothing that follows a start (stages, listening) may run now.
+          clearInterval(progress);
+          log.info('watchlist read stopped');
+          await new Promise<never>(() => undefined);
+        }
         for (const [partition, offset] of through) {
           seeks.set(partition, offset + 1n);
           reached(deps.topics.watchlist, partition, String(offset));

@@ -30,8 +30,8 @@ export async function partitionLeaders(admin: Admin, topic: string): Promise<Map
 export interface DirectReadOutcome {
   /** Per partition, the last offset read through (its range's `to` when it was read whole). */
   readThrough: Map<number, number>;
-  /** Why the read stopped early (everything before it is applied; the caller reads the rest another way). */
-  error?: Error;
+  /** Partitions whose read stopped early, and why (what came before is applied; the caller reads the rest another way). */
+  stopped: Map<number, Error>;
   records: number;
   fetches: number;
   bytes: number;
@@ -45,8 +45,10 @@ export interface DirectReadOutcome {
  * partitions, so two workers share six partitions evenly; answers are applied in the order the units were handed
  * out, so each partition's records in their order. A few units are in flight at a time.
  *
- * It stops at the first unit that fails (a leader moved, a broker restarted, data this reader does not do, a worker
- * gone): what was read before it stays applied, and the caller reads on from there through kafkajs. Not used with
+ * A partition's read stops at its first unit that fails (a leader moved, a broker restarted, a transaction still open
+ * at the end seen at start, data this reader does not do, a worker gone): what was read of it before stays applied,
+ * its later units are not, and the caller reads on from there through kafkajs; the other partitions go on. An
+ * exception while applying is not a reason to fall back (the index may be half-changed): it is thrown. Not used with
  * TLS or SASL (the system speaks plaintext to its brokers; see `lib/kafka.ts`).
  */
 export async function readDirect(deps: {
@@ -76,7 +78,7 @@ export async function readDirect(deps: {
       more = true;
     }
   }
-  const outcome: DirectReadOutcome = { readThrough: new Map(), records: 0, fetches: 0, bytes: 0 };
+  const outcome: DirectReadOutcome = { readThrough: new Map(), stopped: new Map(), records: 0, fetches: 0, bytes: 0 };
   const ahead = 2 * Math.max(1, deps.threads) + 1;
   const inFlight: Array<{ unit: DirectRange; answer: Promise<RangeResult> }> = [];
   let next = 0;
@@ -84,12 +86,21 @@ export async function readDirect(deps: {
     while (next < units.length || inFlight.length > 0) {
       while (inFlight.length < ahead && next < units.length) {
         const unit = units[next++]!;
+        if (outcome.stopped.has(unit.partition)) continue;
         const answer = deps.workers.readRange({ host: unit.host, port: unit.port, topic: deps.topic, partition: unit.partition, from: unit.from, to: unit.to, maxBytes: deps.maxBytes });
         answer.catch(() => undefined); // awaited in turn below
         inFlight.push({ unit, answer });
       }
       const { unit, answer } = inFlight.shift()!;
-      const result = await answer;
+      let result: RangeResult;
+      try {
+        result = await answer;
+      } catch (err) {
+        if (!outcome.stopped.has(unit.partition)) outcome.stopped.set(unit.partition, err instanceof Error ? err : new Error(String(err)));
+        continue;
+      }
+      // A later unit of a partition that stopped: its records come through the consumer, after the ones before.
+      if (outcome.stopped.has(unit.partition)) continue;
       for (let h = deps.held?.(); h; h = deps.held?.()) await h.catch(() => undefined);
       if (deps.failed()) break;
       deps.apply(unit.partition, result);
@@ -98,10 +109,9 @@ export async function readDirect(deps: {
       outcome.fetches += result.fetches;
       outcome.bytes += result.bytes;
     }
-  } catch (err) {
-    outcome.error = err instanceof Error ? err : new Error(String(err));
+  } finally {
+    // Units already handed out finish before the caller's own reads queue behind them on the same workers.
+    await Promise.allSettled(inFlight.map((x) => x.answer));
   }
-  // Units already handed out finish before the caller's own reads queue behind them on the same workers.
-  await Promise.allSettled(inFlight.map((x) => x.answer));
   return outcome;
 }

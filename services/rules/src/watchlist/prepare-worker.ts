@@ -46,11 +46,13 @@ function prepareValues(req: PrepareRequest): PrepareReply {
   return { seq: req.seq, out: out.buffer as ArrayBuffer };
 }
 
+/** A broker that has not answered a fetch (or a connect) in this long is given up on: the consumer reads on instead. */
+const FETCH_TIMEOUT_MS = 10_000;
 const connections = new Map<string, BrokerConnection>();
 const connection = (host: string, port: number): BrokerConnection => {
   const id = `${host}:${port}`;
   let c = connections.get(id);
-  if (!c || c.closed()) connections.set(id, (c = connectBroker(host, port, { clientId: 'rules-watchlist-read', timeoutMs: 30_000 })));
+  if (!c || c.closed()) connections.set(id, (c = connectBroker(host, port, { clientId: 'rules-watchlist-read', timeoutMs: FETCH_TIMEOUT_MS })));
   return c;
 };
 
