@@ -177,7 +177,7 @@ export function createCompactedView<T>(deps: { kafka: Kafka; topic: string; pars
           ranges,
           maxBytes: READ_BYTES_PER_PARTITION,
           unitOffsets: b.directUnitOffsets,
-          apply: (_partition, r) => applyRange(r.out, (offset) => log.warn({ partition: _partition, offset }, 'invalid record skipped')),
+          apply: (partition, r) => applyRange(r.out, (offset) => log.warn({ partition, offset }, 'invalid record skipped')),
           failed: () => failed || gen !== generation,
           logger: log,
         }).catch((err: unknown) => {
