@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { PidRecord } from './pid-file';
-import { groupExists, isRecordAlive, orphansRemain, pidExists, procStartTime, signalGroup, spawnDetached, waitUntil } from './processes';
+import { allThreadsStopped, groupExists, isRecordAlive, orphansRemain, pidExists, procStartTime, signalGroup, spawnDetached, waitUntil } from './processes';
 
 const base: Omit<PidRecord, 'pid' | 'startTime'> = { name: 'kafka-1', port: 1, brokers: 1, dataDir: '/d', startedAt: '' };
 
@@ -47,5 +47,21 @@ describe('detached processes', () => {
     expect(orphansRemain(rec)).toBe(true);
     signalGroup(pid, 'SIGKILL');
     expect(await waitUntil(() => !orphansRemain(rec), 5_000, 50)).toBe(true);
+  });
+
+  it('tell when every thread of a stopped process has stopped, and not before or after', async () => {
+    const log = join(mkdtempSync(join(tmpdir(), 'proc-')), 'x.log');
+    // A process with several threads: node with a worker.
+    const { pid } = spawnDetached({ command: process.execPath, args: ['-e', "new (require('node:worker_threads').Worker)('setInterval(() => {}, 1000)', { eval: true }); console.log('up'); setInterval(() => {}, 1000)"], logFile: log });
+    try {
+      expect(await waitUntil(() => readFileSync(log, 'utf8').includes('up'), 10_000, 50)).toBe(true);
+      expect(allThreadsStopped(pid)).toBe(false);
+      signalGroup(pid, 'SIGSTOP');
+      expect(await waitUntil(() => allThreadsStopped(pid), 5_000, 20)).toBe(true);
+      signalGroup(pid, 'SIGCONT');
+      expect(await waitUntil(() => !allThreadsStopped(pid), 5_000, 20)).toBe(true);
+    } finally {
+      signalGroup(pid, 'SIGKILL');
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { PidRecord } from './pid-file';
 import { rotateLog } from './log-files';
@@ -20,6 +20,28 @@ function procStat(pid: number): { state: string; fields: string[] } | undefined 
   // The command name (field 2) may contain spaces and parentheses: split after the last ')'.
   const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
   return { state: rest[0] ?? '?', fields: rest.slice(1) };
+}
+
+/**
+ * True when every thread of the process is stopped (state T: SIGSTOP takes effect a thread at a time, after
+ * `kill` returns). Where /proc does not exist: true.
+ */
+export function allThreadsStopped(pid: number): boolean {
+  if (!existsSync('/proc')) return true;
+  let tasks: string[];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return false;
+  }
+  return tasks.every((t) => {
+    try {
+      const text = readFileSync(`/proc/${pid}/task/${t}/stat`, 'utf8');
+      return text.slice(text.lastIndexOf(')') + 2).startsWith('T');
+    } catch {
+      return true; // the thread has exited
+    }
+  });
 }
 
 /** True when a process with this pid exists and is not a zombie. */

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { readPidFile } from '../../infra/stack/pid-file';
 import { repoRoot } from '../../infra/stack/paths';
-import { isRecordAlive, signalGroup } from '../../infra/stack/processes';
+import { allThreadsStopped, isRecordAlive, signalGroup, waitUntil } from '../../infra/stack/processes';
 import { killEngine, stackStatus, startEngine, stopStack, type EngineName, type StackOptions } from '../../infra/stack/stack';
 
 /**
@@ -73,14 +73,19 @@ export async function startPrivateStack(o: PrivateStackOptions): Promise<Private
     const pid = (await stackStatus(opts)).engines.find((e) => e.name === engine && e.running)?.pid;
     if (pid == null) throw new Error(`${engine} of ${root} is not running`);
     signalGroup(pid, sig);
+    return pid;
   };
   const stack: PrivateStack = {
     root,
     kafkaBrokers: [`127.0.0.1:${o.kafkaPort}`],
     esUrl: `http://127.0.0.1:${o.esPort}`,
     kill: (engine) => killEngine(engine, opts),
-    freeze: (engine) => signal(engine, 'SIGSTOP'),
-    thaw: (engine) => signal(engine, 'SIGCONT'),
+    async freeze(engine) {
+      const pid = await signal(engine, 'SIGSTOP');
+      // Resolves only once every thread of the engine is stopped, so nothing sent after it can be answered.
+      if (!(await waitUntil(() => allThreadsStopped(pid), 5_000, 20))) throw new Error(`${engine} (pid ${pid}) did not stop within 5 s of SIGSTOP`);
+    },
+    thaw: async (engine) => void (await signal(engine, 'SIGCONT')),
     start: (engine) => startEngine(engine, opts),
     async isRunning(engine) {
       const s = await stackStatus(opts);
