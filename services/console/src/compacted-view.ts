@@ -3,7 +3,7 @@ import type { Consumer, Kafka } from 'kafkajs';
 import type { Logger } from '../../../lib/logger';
 import { retry } from '../../../lib/retry';
 import { READ_BYTES_PER_PARTITION, createBulkRead, type BulkRead } from '../../rules/src/watchlist/bulk-read';
-import { partitionLeaders, readDirect, type DirectRange } from '../../rules/src/watchlist/direct-read';
+import { logDirectRead, partitionLeaders, readDirect, type DirectRange } from '../../rules/src/watchlist/direct-read';
 import { createPrepareWorkers, type PrepareWorkers } from '../../rules/src/watchlist/prepare-workers';
 
 export interface CompactedView<T> {
@@ -193,13 +193,7 @@ export function createCompactedView<T>(deps: { kafka: Kafka; topic: string; pars
           positions.set(partition, through + 1);
           if (through >= (remaining.get(partition) ?? Infinity)) remaining.delete(partition);
         }
-        const summary = { records: outcome.records, fetches: outcome.fetches, megabytes: Math.round(outcome.bytes / 1048576), ms: Date.now() - t0 };
-        if (outcome.stopped.size > 0)
-          log.warn(
-            { ...summary, stopped: [...outcome.stopped].map(([partition, err]) => ({ partition, readThrough: outcome.readThrough.get(partition) ?? null, reason: err.message })) },
-            'the direct read stopped on some partitions: the consumer reads on from there',
-          );
-        else log.info(summary, 'read straight from the partition leaders');
+        logDirectRead(log, outcome, t0, deps.name);
       }
       await consumer.connect();
       await consumer.subscribe({ topic: deps.topic, fromBeginning: true });

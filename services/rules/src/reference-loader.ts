@@ -8,7 +8,7 @@ import { parseJson } from './dead-letter';
 import type { WatchlistStore } from './watchlist-port';
 import type { CompactWatchlist } from './watchlist/compact-watchlist';
 import { applyAnswer, applyRangeAnswers, createPrepareWorkers, nextAnswer, type PrepareWorkers, type RangeResult } from './watchlist/prepare-workers';
-import { partitionLeaders, readDirect, type DirectRange } from './watchlist/direct-read';
+import { logDirectRead, partitionLeaders, readDirect, type DirectRange } from './watchlist/direct-read';
 import { READ_BYTES_PER_PARTITION, createBulkRead, type BulkRead, type PendingRecord } from './watchlist/bulk-read';
 
 export interface ReferenceData {
@@ -242,13 +242,7 @@ export function createReferenceData(deps: {
     for (const [partition, offset] of outcome.readThrough) through.set(partition, BigInt(offset));
     if (gen !== generation) return through;
     directRecords = outcome.records;
-    const summary = { records: outcome.records, fetches: outcome.fetches, megabytes: Math.round(outcome.bytes / 1048576), ms: Date.now() - t0 };
-    if (outcome.stopped.size > 0)
-      log.warn(
-        { ...summary, stopped: [...outcome.stopped].map(([partition, err]) => ({ partition, readThrough: outcome.readThrough.get(partition) ?? null, reason: err.message })) },
-        'the direct watchlist read stopped on some partitions: the consumer reads on from there',
-      );
-    else log.info(summary, 'watchlist read straight from the partition leaders');
+    logDirectRead(log, outcome, t0, 'watchlist');
     return through;
   };
 

@@ -115,3 +115,11 @@ export async function readDirect(deps: {
   }
   return outcome;
 }
+
+/** Logs how a direct read went (`subject`: what was read): one info line, or a warning naming the partitions that stopped. */
+export function logDirectRead(log: Logger, outcome: DirectReadOutcome, startedAtMs: number, subject: string): void {
+  const summary = { records: outcome.records, fetches: outcome.fetches, megabytes: Math.round(outcome.bytes / 1048576), ms: Date.now() - startedAtMs };
+  if (outcome.stopped.size === 0) return log.info(summary, `${subject} read straight from the partition leaders`);
+  const stopped = [...outcome.stopped].map(([partition, err]) => ({ partition, readThrough: outcome.readThrough.get(partition) ?? null, reason: err.message }));
+  log.warn({ ...summary, stopped }, `the direct read of the ${subject} stopped on some partitions: the consumer reads on from there`);
+}
