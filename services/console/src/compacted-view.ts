@@ -179,7 +179,6 @@ export function createCompactedView<T>(deps: { kafka: Kafka; topic: string; pars
           unitOffsets: b.directUnitOffsets,
           apply: (partition, r) => applyRange(r.out, (offset) => log.warn({ partition, offset }, 'invalid record skipped')),
           failed: () => failed || gen !== generation,
-          logger: log,
         }).catch((err: unknown) => {
           clearInterval(progress);
           throw err;

@@ -237,7 +237,6 @@ export function createReferenceData(deps: {
       apply: (partition, r) => applyDirect(watchlist, partition, r),
       held: holding,
       failed: () => failed || gen !== generation,
-      logger: log,
     });
     for (const [partition, offset] of outcome.readThrough) through.set(partition, BigInt(offset));
     if (gen !== generation) return through;

@@ -45,8 +45,8 @@ export interface DirectReadOutcome {
  * partitions, so two workers share six partitions evenly; answers are applied in the order the units were handed
  * out, so each partition's records in their order. A few units are in flight at a time.
  *
- * A partition's read stops at its first unit that fails (a leader moved, a broker restarted, a transaction still open
- * at the end seen at start, data this reader does not do, a worker gone): what was read of it before stays applied,
+ * A partition's read stops at its first unit that fails (a leader moved, a broker restarted or stopped answering,
+ * data this reader does not do, a worker gone): what was read of it before stays applied,
  * its later units are not, and the caller reads on from there through kafkajs; the other partitions go on. An
  * exception while applying is not a reason to fall back (the index may be half-changed): it is thrown. Not used with
  * TLS or SASL (the system speaks plaintext to its brokers; see `lib/kafka.ts`).
@@ -65,7 +65,6 @@ export async function readDirect(deps: {
   held?: () => Promise<unknown> | undefined;
   /** The read was given up by the caller: nothing more is applied. */
   failed: () => boolean;
-  logger: Logger;
 }): Promise<DirectReadOutcome> {
   const size = deps.unitOffsets ?? DIRECT_UNIT_OFFSETS;
   const units: DirectRange[] = [];
