@@ -6,10 +6,10 @@ import { preparedSize } from './prepared-entry';
 export const OP_INVALID = 0;
 export const OP_PUT = 1;
 export const OP_TOMBSTONE = 2;
-/** A range read straight from the broker (`direct-read.ts`) also answers with the keys and offsets the main thread needs: */
-/** a tombstone, then its key: u16 length, UTF-8 bytes; */
+// A range read straight from the broker (`direct-read.ts`) answers with what the main thread needs besides:
+/** A tombstone, then its key: u16 length, UTF-8 bytes. */
 export const OP_TOMBSTONE_KEYED = 3;
-/** a value that is not an entry, then its offset: f64. */
+/** A value that is not an entry, then its offset: f64. */
 export const OP_INVALID_AT = 4;
 
 /** Where the answer after the one at `buf[at]` starts. */
