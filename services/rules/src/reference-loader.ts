@@ -224,8 +224,7 @@ export function createReferenceData(deps: {
       const from = positions.get(partition) ?? 0n;
       if (to >= from && to <= BigInt(Number.MAX_SAFE_INTEGER)) ranges.push({ partition, from: Number(from), to: Number(to), ...leader });
     }
-    const through = new Map<number, bigint>();
-    if (ranges.length === 0) return through;
+    if (ranges.length === 0) return new Map<number, number>();
     const t0 = Date.now();
     const outcome = await readDirect({
       workers: pool,
@@ -238,11 +237,10 @@ export function createReferenceData(deps: {
       held: holding,
       failed: () => failed || gen !== generation,
     });
-    for (const [partition, offset] of outcome.readThrough) through.set(partition, BigInt(offset));
-    if (gen !== generation) return through;
+    if (gen !== generation) return outcome.readThrough;
     directRecords = outcome.records;
     logDirectRead(log, outcome, t0, 'watchlist');
-    return through;
+    return outcome.readThrough;
   };
 
   const subscribed = deps.watchlist ? [deps.topics.watchlist, deps.topics.rules] : [deps.topics.rules];
@@ -394,7 +392,7 @@ export function createReferenceData(deps: {
       for (const [partition, offset] of startAt ?? []) seeks.set(partition, expected.get(partition)?.offset ?? offset);
       if (pool && leaders) {
         const gen = generation;
-        let through: Map<number, bigint>;
+        let through: Map<number, number>;
         try {
           through = await readDirectly(deps.watchlist as CompactWatchlist, pool, threads, leaders, gen);
         } catch (err) {
@@ -409,7 +407,7 @@ export function createReferenceData(deps: {
           await new Promise<never>(() => undefined);
         }
         for (const [partition, offset] of through) {
-          seeks.set(partition, offset + 1n);
+          seeks.set(partition, BigInt(offset) + 1n);
           reached(deps.topics.watchlist, partition, String(offset));
         }
       }
