@@ -9,7 +9,6 @@ import { decodeFetchResponse, encodeFetchRequest, type FetchedPartition } from '
 export interface BrokerConnection {
   fetch(r: { topic: string; partition: number; offset: number; maxBytes: number; maxWaitMs: number }): Promise<FetchedPartition>;
   closed(): boolean;
-  close(): void;
 }
 
 export function connectBroker(host: string, port: number, opts: { clientId: string; timeoutMs: number }): BrokerConnection {
@@ -67,6 +66,5 @@ export function connectBroker(host: string, port: number, opts: { clientId: stri
       });
     },
     closed: () => dead !== undefined,
-    close: () => fail(new Error('connection closed')),
   };
 }
