@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isStorageFormatFailure, kafkaServerProperties, newClusterId } from './kafka-config';
+import { heapBytes, isStorageFormatFailure, kafkaServerProperties, newClusterId } from './kafka-config';
 import { stackPaths } from './paths';
 import { planStack } from './plan';
 
@@ -17,7 +17,7 @@ function props(text: string): Record<string, string> {
 describe('kafka server.properties', () => {
   it('configures a single combined node with replication 1 and no auto-created topics', () => {
     const plan = planStack(1, 19092, 19200, paths);
-    const p = props(kafkaServerProperties(plan.kafka[0]!, plan.kafka));
+    const p = props(kafkaServerProperties(plan.kafka[0]!, plan.kafka, '256m'));
     expect(p).toMatchObject({
       'process.roles': 'broker,controller',
       'node.id': '1',
@@ -33,12 +33,22 @@ describe('kafka server.properties', () => {
       'transaction.state.log.min.isr': '1',
       'auto.create.topics.enable': 'false',
       'group.initial.rebalance.delay.ms': '0',
+      'log.cleaner.dedupe.buffer.size': String(32 * 1024 * 1024),
     });
+  });
+
+  it("sizes the log cleaner's offset map at an eighth of the heap", () => {
+    const plan = planStack(1, 19092, 19200, paths);
+    const buffer = (heap: string) => props(kafkaServerProperties(plan.kafka[0]!, plan.kafka, heap))['log.cleaner.dedupe.buffer.size'];
+    expect(buffer('1g')).toBe(String(128 * 1024 * 1024));
+    expect(buffer('384M')).toBe(String(48 * 1024 * 1024));
+    expect(heapBytes('2G')).toBe(2 * 1024 ** 3);
+    expect(() => heapBytes('512')).toThrow(/512/);
   });
 
   it('configures three nodes with a static quorum, replication 3 and min ISR 2', () => {
     const plan = planStack(3, 19092, 19200, paths);
-    const p = props(kafkaServerProperties(plan.kafka[1]!, plan.kafka));
+    const p = props(kafkaServerProperties(plan.kafka[1]!, plan.kafka, '256m'));
     expect(p).toMatchObject({
       'node.id': '2',
       'controller.quorum.voters': '1@127.0.0.1:19102,2@127.0.0.1:19103,3@127.0.0.1:19104',

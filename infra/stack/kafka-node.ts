@@ -39,7 +39,7 @@ function clusterIdFor(plan: StackPlan): string {
 /** Writes this node's config (every start, so option changes apply) and formats its storage if it never was. */
 export function prepareKafkaNode(node: KafkaNodePlan, plan: StackPlan, ctx: KafkaNodeContext): void {
   mkdirSync(node.nodeDir, { recursive: true });
-  writeFileSync(node.propsFile, kafkaServerProperties(node, plan.kafka));
+  writeFileSync(node.propsFile, kafkaServerProperties(node, plan.kafka, ctx.heap));
   writeFileSync(node.log4jFile, kafkaLog4jProperties());
   if (!existsSync(metaProperties(node))) formatKafkaNode(node, plan, ctx);
 }
