@@ -11,7 +11,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{lib,schemas,services,infra,scripts}/**/*.test.ts', 'dashboards/console/js/**/*.test.ts'],
+          include: ['{lib,schemas,services,infra,scripts}/**/*.test.ts', 'bench/lib/**/*.test.ts', 'dashboards/console/js/**/*.test.ts'],
           environment: 'node',
         },
       },

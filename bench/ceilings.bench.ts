@@ -1,5 +1,4 @@
 import { writeFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
 import Fastify from 'fastify';
 import { ensureStack } from '../infra/stack/stack';
 import { createKafka } from '../lib/kafka';
@@ -9,6 +8,7 @@ import { ensureTopics, topicNames } from '../infra/topics';
 import { describeMachine } from './machine';
 import { inspection } from '../test/support/sample-events';
 import { writeTransaction } from '../services/rules/src/transactional-stage';
+import { createHttpClient } from './lib/http-client';
 
 /**
  * The ceiling of each stage on the same payloads, so end-to-end figures can be read as ratios that hold on
@@ -81,32 +81,26 @@ async function main(): Promise<void> {
   const bulkRate = N / ((performance.now() - t) / 1000);
   await es.indices.delete({ index });
 
-  say('no-op fastify route: 64 requests in flight over keep-alive node:http (the client the end-to-end phases use)');
+  say('no-op fastify route: 64 requests in flight over keep-alive sockets (bench/lib/http-client.ts, the client the end-to-end phases use)');
   const app = Fastify();
   app.post('/noop', async () => ({ ok: true }));
   await app.listen({ port: 0, host: '127.0.0.1' });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : 0;
-  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  const client = createHttpClient(`http://127.0.0.1:${port}`, { maxSockets: 64 });
   const httpN = quick ? 10_000 : 40_000;
   let sent = 0;
   t = performance.now();
   await Promise.all(
     Array.from({ length: 64 }, async () => {
       while (sent < httpN) {
-        const body = Buffer.from(payloads[sent++ % N]!);
-        await new Promise<void>((resolve, reject) => {
-          const req = request({ agent, host: '127.0.0.1', port, path: '/noop', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': body.length } }, (res) => {
-            res.resume();
-            res.on('end', resolve);
-          });
-          req.on('error', reject);
-          req.end(body);
-        });
+        const res = await client.post('/noop', payloads[sent++ % N]!);
+        if (res.status !== 200) throw new Error(`no-op route answered ${res.status}: ${res.body}`);
       }
     }),
   );
   const httpRate = httpN / ((performance.now() - t) / 1000);
+  client.close();
   await app.close();
 
   say('kafka transactions: offsets + 6 records on 6 partitions + commit, back to back (1 producer, then 2 taking turns)');

@@ -1,4 +1,4 @@
-import { Agent, request } from 'node:http';
+import { writeFileSync } from 'node:fs';
 import { constants, PerformanceObserver } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import type { Client } from '@elastic/elasticsearch';
@@ -8,6 +8,7 @@ import type { Admin } from 'kafkajs';
 import { createKafka } from '../lib/kafka';
 import { createLogger } from '../lib/logger';
 import type { BenchSystem, DemoUser } from './lib/system';
+import { createServiceClients } from './lib/http-client';
 import { diffHistogram, parseHistogram, type HistogramSummary } from './lib/prometheus';
 
 /**
@@ -73,30 +74,10 @@ export interface E2EResult {
   rulesStages: { transactionMs: Record<string, HistogramSummary>; stepMs: Record<string, HistogramSummary>; commitAgeMs: Record<string, HistogramSummary>; recordsPerTransaction: Record<string, HistogramSummary>; concurrentRetries: Record<string, HistogramSummary> };
 }
 
-const agent = new Agent({ keepAlive: true, maxSockets: 128 });
-
-function post(base: string, path: string, body: unknown, token?: string): Promise<{ status: number; body: string }> {
-  const data = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
-  const u = new URL(path, base);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { agent, host: u.hostname, port: u.port, path: u.pathname + u.search, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': data.length, ...(token ? { authorization: `Bearer ${token}` } : {}) } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
-      },
-    );
-    req.on('error', reject);
-    req.end(data);
-  });
-}
-
-async function login(base: string, u: DemoUser): Promise<string> {
-  const res = await post(base, '/api/v1/auth/token', { username: u.username, password: u.password });
-  if (res.status !== 200) throw new Error(`login ${u.username}: ${res.status} ${res.body}`);
-  return (JSON.parse(res.body) as { token: string }).token;
-}
+/** Keep-alive clients to the services (`lib/http-client.ts`: what node:http's client cost the machine, it no longer does). */
+let http = createServiceClients({ maxSockets: 128 });
+const post = (base: string, path: string, body: unknown, token?: string) => http.post(base, path, body, token);
+const login = (base: string, u: DemoUser) => http.login(base, u);
 
 export async function judged(rules: string): Promise<number> {
   const s = (await fetch(`${rules}/api/v1/rules/stats`).then((r) => r.json())) as { judge?: { events?: number } };
@@ -258,6 +239,9 @@ const round = (x: number) => Math.round(x * 100) / 100;
 async function timeToAlert(o: E2EOptions, officers: Officer[], fugitive: string, commander: DemoUser, rate: number): Promise<E2EResult['timeToAlert']> {
   const r = createRandom(3);
   const pools = officers.map((off, i) => pool(i + 300, off));
+  // The unplanted bodies of the phase made before it, as for the sustained phases (`prepareBodies`); a planted one is
+  // made as it is sent, since its 202 starts the clock of its alert.
+  const bodies = Array.from({ length: Math.ceil(o.seconds * rate) + 1 }, (_, i) => (i % 50 === 0 ? '' : pools[i % officers.length]!.next()));
   const token = await login(o.system.console, commander);
   const ws = new WebSocket(`${o.system.console.replace('http', 'ws')}/api/v1/live?token=${encodeURIComponent(token)}`);
   await new Promise((res, rej) => (ws.once('open', res), ws.once('error', rej)));
@@ -266,12 +250,19 @@ async function timeToAlert(o: E2EOptions, officers: Officer[], fugitive: string,
   const sentAt = new Map<string, number>();
   const ackAt = new Map<string, number>();
   const alertAt = new Map<string, number>();
+  /** The rules service's `detectedAt` of each planted event's hit (wall clock, ms), for `BENCH_ALERT_TRACE`. */
+  const detectedAt = new Map<string, number>();
   ws.on('message', (raw: Buffer) => {
     const now = performance.now();
-    const f = JSON.parse(raw.toString()) as { type: string; hit?: { evidence: Array<{ eventId: string }> } };
+    const f = JSON.parse(raw.toString()) as { type: string; hit?: { detectedAt: string; evidence: Array<{ eventId: string }> } };
     // Repeats inside a cool-down update one hit, so a planted event may arrive as `hit.updated`.
     if ((f.type !== 'hit' && f.type !== 'hit.updated') || !f.hit) return;
-    for (const e of f.hit.evidence) if (sentAt.has(e.eventId) && !alertAt.has(e.eventId)) alertAt.set(e.eventId, now);
+    for (const e of f.hit.evidence) {
+      if (!sentAt.has(e.eventId) || alertAt.has(e.eventId)) continue;
+      alertAt.set(e.eventId, now);
+      // An update keeps the hit's first detectedAt: only a new hit tells when the rules service judged this event.
+      if (f.type === 'hit') detectedAt.set(e.eventId, Date.parse(f.hit.detectedAt));
+    }
   });
   // Planted events come from terminals inside the commander's jurisdiction, so every one is deliverable.
   const inScope = officers.filter((x) => x.jurisdiction.startsWith(commander.jurisdiction.replace(/0+$/, '')));
@@ -294,7 +285,10 @@ async function timeToAlert(o: E2EOptions, officers: Officer[], fugitive: string,
         eventId = ev.eventId;
         body = JSON.stringify(ev);
         sentAt.set(eventId, performance.now());
-      } else body = pools[sent % officers.length]!.next();
+      } else {
+        body = bodies[sent] ?? pools[sent % officers.length]!.next();
+        bodies[sent] = '';
+      }
       // 1 in 50 (never a planted one, whose 202 times the alert) asks for the verdict in its response.
       const waits = sent % 50 === 25;
       const at = performance.now();
@@ -328,6 +322,13 @@ async function timeToAlert(o: E2EOptions, officers: Officer[], fugitive: string,
   const fromSend = [...sentAt].filter(([id]) => alertAt.has(id)).map(([id, at]) => alertAt.get(id)! - at);
   const p = percentiles(samples);
   const v = percentiles(verdictMs);
+  // Each planted event's path on the wall clock: sent, 202, the hit's detectedAt (judge), the frame (console).
+  const trace = process.env.BENCH_ALERT_TRACE;
+  if (trace) {
+    const wall = (t: number | undefined) => (t === undefined ? null : Math.round((performance.timeOrigin + t) * 10) / 10);
+    const rows = [...sentAt].map(([id, at]) => JSON.stringify({ rate, eventId: id, sent: wall(at), accepted: wall(ackAt.get(id)), detected: detectedAt.get(id) ?? null, alerted: wall(alertAt.get(id)) }));
+    writeFileSync(`${trace}-${rate}.jsonl`, `${rows.join('\n')}\n`);
+  }
   o.say(`  time-to-alert at ${Math.round(achievedRate)} events/s: p50 ${p.p50} ms · p95 ${p.p95} ms · p99 ${p.p99} ms (${p.n} of ${ackAt.size} planted hits)`);
   o.say(`  submit → verdict (?waitMs): p50 ${v.p50} ms · p95 ${v.p95} ms · p99 ${v.p99} ms (${v.n} judged in time, ${unjudged} not)`);
   return { p50Ms: p.p50, p95Ms: p.p95, p99Ms: p.p99, maxMs: p.max, alerts: p.n, planted: ackAt.size, missing: ackAt.size - p.n, rateEventsPerSec: rate, achievedRate: Math.round(achievedRate), sendToAlert: percentiles(fromSend), submitToVerdict: { ...v, unjudged }, samples: samples.map(round) };
@@ -361,6 +362,15 @@ async function timeToSearchable(o: E2EOptions, officers: Officer[], investigator
 }
 
 export async function runE2E(o: E2EOptions): Promise<E2EResult> {
+  http = createServiceClients({ maxSockets: 128 });
+  try {
+    return await phases(o);
+  } finally {
+    http.close();
+  }
+}
+
+async function phases(o: E2EOptions): Promise<E2EResult> {
   const { system } = o;
   const officers = await Promise.all(system.users.filter((u) => u.role === 'officer').map(async (u) => ({ ...u, token: await login(system.gateway, u) })));
   const commander = system.users.find((u) => u.role === 'commander' && u.jurisdiction === '140000');

@@ -1,9 +1,9 @@
-import { Agent, request } from 'node:http';
 import WebSocket from 'ws';
 import { createRandom, inspection } from '../scripts/simulator/generate';
 import { snapshotProcesses, type Watched } from './lib/processes';
 import type { BenchSystem, DemoUser } from './lib/system';
 import { judged } from './e2e';
+import { createServiceClients } from './lib/http-client';
 
 /**
  * Soak: a fixed rate of single submissions for a long time (the issue asks for an hour at 1,000 events/s),
@@ -33,28 +33,11 @@ export interface SoakSample {
   eventLoopLagP99Ms: Record<string, number>;
 }
 
-const agent = new Agent({ keepAlive: true, maxSockets: 128 });
 const MAX_IN_FLIGHT = 1024;
-
-function post(base: string, path: string, body: string, token?: string): Promise<{ status: number; body: string }> {
-  const data = Buffer.from(body);
-  const u = new URL(path, base);
-  return new Promise((resolve, reject) => {
-    const req = request({ agent, host: u.hostname, port: u.port, path: u.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': data.length, ...(token ? { authorization: `Bearer ${token}` } : {}) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
-    });
-    req.on('error', reject);
-    req.end(data);
-  });
-}
-
-async function login(base: string, u: DemoUser): Promise<string> {
-  const res = await post(base, '/api/v1/auth/token', JSON.stringify({ username: u.username, password: u.password }));
-  if (res.status !== 200) throw new Error(`login ${u.username}: ${res.status} ${res.body}`);
-  return (JSON.parse(res.body) as { token: string }).token;
-}
+/** Keep-alive clients to the services, as the end-to-end phases use (`lib/http-client.ts`). */
+const http = createServiceClients({ maxSockets: 128 });
+const post = (base: string, path: string, body: string, token?: string) => http.post(base, path, body, token);
+const login = (base: string, u: DemoUser) => http.login(base, u);
 
 async function lagP99Ms(url: string): Promise<number> {
   try {
@@ -197,5 +180,6 @@ export async function runSoak(o: SoakOptions) {
   };
   o.say(`  soak: ${accepted.toLocaleString()} accepted, ${failed} failed, ${alerted.size}/${planted.size} planted hits seen`);
   for (const [nm, g] of Object.entries(growth)) o.say(`    ${nm.padEnd(15)} RSS ${g.rssStartMiB} → ${g.rssEndMiB} MiB (${g.rssSlopeMiBPerHour} MiB/h)${'eventLoopLagP99MaxMs' in g ? ` · event-loop lag p99 max ${g.eventLoopLagP99MaxMs} ms` : ''}`);
+  http.close();
   return result;
 }
