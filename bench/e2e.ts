@@ -8,7 +8,7 @@ import type { Admin } from 'kafkajs';
 import { createKafka } from '../lib/kafka';
 import { createLogger } from '../lib/logger';
 import type { BenchSystem, DemoUser } from './lib/system';
-import { createServiceClients } from './lib/http-client';
+import { createServiceClients, type ServiceClients } from './lib/http-client';
 import { diffHistogram, parseHistogram, type HistogramSummary } from './lib/prometheus';
 
 /**
@@ -75,9 +75,10 @@ export interface E2EResult {
 }
 
 /** Keep-alive clients to the services (`lib/http-client.ts`: what node:http's client cost the machine, it no longer does). */
-let http = createServiceClients({ maxSockets: 128 });
-const post = (base: string, path: string, body: unknown, token?: string) => http.post(base, path, body, token);
-const login = (base: string, u: DemoUser) => http.login(base, u);
+let http: ServiceClients | undefined;
+const clients = () => (http ??= createServiceClients({ maxSockets: 128 }));
+const post = (base: string, path: string, body: unknown, token?: string) => clients().post(base, path, body, token);
+const login = (base: string, u: DemoUser) => clients().login(base, u);
 
 export async function judged(rules: string): Promise<number> {
   const s = (await fetch(`${rules}/api/v1/rules/stats`).then((r) => r.json())) as { judge?: { events?: number } };
@@ -362,11 +363,11 @@ async function timeToSearchable(o: E2EOptions, officers: Officer[], investigator
 }
 
 export async function runE2E(o: E2EOptions): Promise<E2EResult> {
-  http = createServiceClients({ maxSockets: 128 });
   try {
     return await phases(o);
   } finally {
-    http.close();
+    http?.close();
+    http = undefined;
   }
 }
 
