@@ -3,9 +3,10 @@ import { connect, type Socket } from 'node:net';
 /**
  * The load generator's HTTP/1.1 client: keep-alive sockets, one request at a time on each, the request written in one
  * piece and the response read by its Content-Length. The simulated terminals would run on their own machines; here
- * they share the two cores with the system under test, and `node:http`'s client cost ~190 CPU-µs a request (19 % of
- * a core at 1,000 requests/s) — CPU the system under test did not get. This one does what the benchmark needs and no
- * more: no chunked responses (the services answer with Content-Length), no redirects, no TLS.
+ * they share the two cores with the system under test, and with `node:http`'s client (a quarter of the load
+ * generator's CPU in a profile) the load generator used 19–23 % of a core at 1,000 requests/s; with this one, and
+ * the bodies made before each phase, 10 % (bench/README.md). It does what the benchmark needs and no more: no chunked
+ * or body-less responses (the services answer with Content-Length), no redirects, no TLS.
  */
 export interface HttpClient {
   post(path: string, body: string, headers?: Record<string, string>): Promise<HttpResponse>;
@@ -59,7 +60,9 @@ export function createHttpClient(base: string, opts: { maxSockets?: number } = {
     c.pending = undefined;
     drop(c);
     if (!p) return;
-    // A keep-alive socket the server closed while idle: the request never reached it, so sending it again is safe.
+    // A kept-alive socket that closed before a byte of the answer came back: most likely the server closed it idle
+    // as the request went out (node:http's agent would fail the request). Sent again once, on another socket; the
+    // benchmark's requests carry their event ids, so at worst the second is answered 200 duplicate.
     if (c.reused && c.receivedBytes === 0 && !p.retried) {
       p.retried = true;
       queue.unshift(p);
