@@ -1,9 +1,9 @@
 import WebSocket from 'ws';
 import { createRandom, inspection } from '../scripts/simulator/generate';
 import { snapshotProcesses, type Watched } from './lib/processes';
-import type { BenchSystem, DemoUser } from './lib/system';
+import type { BenchSystem } from './lib/system';
 import { judged } from './e2e';
-import { createServiceClients } from './lib/http-client';
+import { createServiceClients, type ServiceClients } from './lib/http-client';
 
 /**
  * Soak: a fixed rate of single submissions for a long time (the issue asks for an hour at 1,000 events/s),
@@ -34,10 +34,6 @@ export interface SoakSample {
 }
 
 const MAX_IN_FLIGHT = 1024;
-/** Keep-alive clients to the services, as the end-to-end phases use (`lib/http-client.ts`). */
-const http = createServiceClients({ maxSockets: 128 });
-const post = (base: string, path: string, body: string, token?: string) => http.post(base, path, body, token);
-const login = (base: string, u: DemoUser) => http.login(base, u);
 
 async function lagP99Ms(url: string): Promise<number> {
   try {
@@ -65,6 +61,16 @@ function slope(xs: number[], ys: number[]): number {
 }
 
 export async function runSoak(o: SoakOptions) {
+  /** Keep-alive clients to the services, as the end-to-end phases use (`lib/http-client.ts`). */
+  const http = createServiceClients({ maxSockets: 128 });
+  try {
+    return await soak(o, http.post, http.login);
+  } finally {
+    http.close();
+  }
+}
+
+async function soak(o: SoakOptions, post: ServiceClients['post'], login: ServiceClients['login']) {
   const { system } = o;
   const officers = await Promise.all(system.users.filter((u) => u.role === 'officer').map(async (u) => ({ ...u, token: await login(system.gateway, u) })));
   const commander = system.users.find((u) => u.role === 'commander' && u.jurisdiction === '140000')!;
@@ -180,6 +186,5 @@ export async function runSoak(o: SoakOptions) {
   };
   o.say(`  soak: ${accepted.toLocaleString()} accepted, ${failed} failed, ${alerted.size}/${planted.size} planted hits seen`);
   for (const [nm, g] of Object.entries(growth)) o.say(`    ${nm.padEnd(15)} RSS ${g.rssStartMiB} → ${g.rssEndMiB} MiB (${g.rssSlopeMiBPerHour} MiB/h)${'eventLoopLagP99MaxMs' in g ? ` · event-loop lag p99 max ${g.eventLoopLagP99MaxMs} ms` : ''}`);
-  http.close();
   return result;
 }
